@@ -1,0 +1,74 @@
+"""Checks that need a whole map, or the shared vocabulary, rather than one value."""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic
+from .load import LoadedMap, _suggest
+from .model import Vocabulary
+
+
+def _stage_id_path(loaded: LoadedMap, index: int) -> tuple[tuple[str | int, ...], bool]:
+    """Where a stage's id was written, or its name when the id was derived from it."""
+    if ("stages", index, "id") in loaded.positions.keys:
+        return ("stages", index, "id"), False
+    return ("stages", index, "name"), False
+
+
+def check_map(loaded: LoadedMap, vocabulary: Vocabulary | None, vocabulary_file: str) -> list[Diagnostic]:
+    journey = loaded.map
+    found: list[Diagnostic] = []
+
+    lane_lines: dict[str, int] = {}
+    for index, lane in enumerate(journey.lanes):
+        if lane.id in lane_lines:
+            found.append(loaded.at(("lanes", index, "id"),
+                f"lane id `{lane.id}` is declared twice (first at line {lane_lines[lane.id]});"
+                " give each lane its own id"))
+        else:
+            lane_lines[lane.id] = loaded.positions.of_value(("lanes", index, "id"))[0]
+
+    stage_lines: dict[str, int] = {}
+    for index, stage in enumerate(journey.stages):
+        where, _ = _stage_id_path(loaded, index)
+        if stage.id in stage_lines:
+            found.append(loaded.at(where,
+                f"stage id `{stage.id}` is used twice in this map (first at line"
+                f" {stage_lines[stage.id]}); give one of them another `id`"))
+        else:
+            stage_lines[stage.id] = loaded.positions.of_value(where)[0]
+        for lane_id in stage.lanes:
+            if lane_id not in lane_lines:
+                declared = ", ".join(f"`{k}`" for k in lane_lines) or "none"
+                found.append(loaded.at(("stages", index, "lanes", lane_id),
+                    f"lane `{lane_id}` is not declared{_suggest(lane_id, list(lane_lines))};"
+                    f" declare it under the top-level `lanes:` (declared: {declared})", key=True))
+
+    if vocabulary is not None:
+        found.extend(_check_vocabulary(loaded, vocabulary, vocabulary_file))
+    return found
+
+
+def _check_vocabulary(loaded: LoadedMap, vocabulary: Vocabulary, vocabulary_file: str) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    shared_stages = [stage.id for stage in vocabulary.stages]
+    channels = [channel.id for channel in vocabulary.channels]
+    for index, stage in enumerate(loaded.map.stages):
+        if shared_stages and stage.id not in shared_stages:
+            where, _ = _stage_id_path(loaded, index)
+            found.append(loaded.at(where,
+                f"stage `{stage.id}` is not a shared stage of {vocabulary_file}"
+                f"{_suggest(stage.id, shared_stages)}; set `id:` to one of"
+                f" {', '.join(shared_stages)}, or add it there"))
+        for position, touchpoint in enumerate(stage.touchpoints):
+            if channels and touchpoint.channel is not None and touchpoint.channel not in channels:
+                found.append(loaded.at(("stages", index, "touchpoints", position, "channel"),
+                    f"channel `{touchpoint.channel}` is not a channel of {vocabulary_file}"
+                    f"{_suggest(touchpoint.channel, channels)}; use one of {', '.join(channels)},"
+                    " or add it there"))
+    order = [shared_stages.index(s.id) for s in loaded.map.stages if s.id in shared_stages]
+    if order != sorted(order):
+        found.append(loaded.at(("stages",),
+            f"stages are not in the order of {vocabulary_file}; cross-persona pages follow"
+            " that order, so reorder them here if this journey goes the same way",
+            severity="warning"))
+    return found

@@ -1,0 +1,205 @@
+"""YAML text -> plain Python data, remembering where every key and value stood.
+
+PyYAML composes the node tree (C parser when available); we build the data
+ourselves instead of using its constructor, for three reasons:
+
+- every scalar stays the text the writer typed (YAML 1.1 would turn `NO` into
+  False and `1:30` into 90); the models convert numbers where they expect them;
+- duplicate keys are an error, not a silent overwrite;
+- alias bombs and runaway nesting are cut off with a message, not a hang.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # The C parser is several times faster on large sites.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_VALUES = 100_000
+MAX_DEPTH = 40
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class SourceError(Exception):
+    """A problem that stops a file from being read at all."""
+
+    def __init__(self, line: int, column: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+@dataclass
+class Positions:
+    """1-based (line, column) of each value and each mapping key, by data path."""
+
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def of_value(self, path: Path) -> tuple[int, int]:
+        """Where the value at `path` starts; falls back to its nearest parent."""
+        for end in range(len(path), -1, -1):
+            found = self.values.get(path[:end])
+            if found:
+                return found
+        return (1, 1)
+
+    def of_key(self, path: Path) -> tuple[int, int]:
+        """Where the key that names `path` stands (or its value, for list items)."""
+        return self.keys.get(path) or self.of_value(path)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text (a BOM is allowed), or a SourceError pointing at the first bad byte."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise SourceError(
+            1,
+            1,
+            f"file is {len(raw) // 1024} KiB, over the {MAX_FILE_BYTES // 1024 // 1024} MiB"
+            " limit for one map; split it into one file per persona",
+        )
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = body[: error.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", "replace")) + 1
+        raise SourceError(
+            before.count(b"\n") + 1,
+            column,
+            f"the file is not UTF-8 (byte 0x{body[error.start]:02x}); save it as UTF-8",
+        ) from None
+
+
+def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
+    problem = f"{error.problem or ''} {error.context or ''}"
+    mark = error.problem_mark
+    char = ""
+    if mark is not None and 0 <= mark.index < len(text):
+        char = text[mark.index]
+    if "\\t" in problem or char == "\t" or "'\\t'" in problem:
+        return "indent with spaces, not tabs"
+    if char == "?" or "'?'" in problem:
+        return "a `?` inside [ ] or { } must be quoted: write \"Is it for me?\""
+    if "mapping values are not allowed" in problem:
+        return 'text with ": " must be quoted: write key: "a: b"'
+    if "found unexpected end of stream" in problem or "found unexpected end" in problem:
+        return "close the quote or bracket that was opened"
+    if "could not find expected ':'" in problem:
+        return "each line of a mapping needs `key: value`; check the indentation above"
+    if "expected <block end>" in problem:
+        return "check the indentation: items of one list or mapping must line up"
+    return "check the indentation and quote text that contains `:`, `#`, `[`, `{` or `?`"
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = " ".join(p for p in (error.context, error.problem) if p)
+        raise SourceError(
+            line, column, f"YAML syntax error: {problem}; {_syntax_hint(error, text)}"
+        ) from None
+    except yaml.YAMLError as error:  # reader errors: control characters and the like
+        mark = getattr(error, "problem_mark", None) or getattr(error, "mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = getattr(error, "reason", None) or str(error).splitlines()[0]
+        raise SourceError(line, column, f"unreadable YAML: {reason}; remove that character") from None
+    except RecursionError:
+        raise SourceError(
+            1, 1, f"the document is nested too deeply; maps need at most {MAX_DEPTH} levels"
+        ) from None
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.positions = Positions()
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.count += 1
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if self.count > MAX_VALUES:
+            raise SourceError(
+                line,
+                column,
+                f"the document expands to more than {MAX_VALUES} values (an alias bomb?);"
+                " remove the repeated `*alias` references",
+            )
+        if len(path) > MAX_DEPTH:
+            raise SourceError(
+                line, column, f"nested too deeply; maps need at most {MAX_DEPTH} levels"
+            )
+        self.positions.values.setdefault(path, (line, column))
+        if isinstance(node, yaml.ScalarNode):
+            # Plain `~`, `null` or nothing is "no value"; everything else is text.
+            if node.style is None and node.value in _NULLS:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, path + (index,)) for index, child in enumerate(node.value)]
+        return self._mapping(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merged.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
+                continue
+            key = self._key(key_node)
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key in result:
+                first_line, _ = self.positions.keys[path + (key,)]
+                raise SourceError(
+                    line,
+                    column,
+                    f"duplicate key `{key}` (first at line {first_line}); YAML would keep only"
+                    " the last one, so remove or rename one of them",
+                )
+            self.positions.keys[path + (key,)] = (line, column)
+            result[key] = self.build(value_node, path + (key,))
+        for source in merged:  # `<<: *defaults`: explicit keys win.
+            if not isinstance(source, yaml.MappingNode):
+                mark = source.start_mark
+                raise SourceError(mark.line + 1, mark.column + 1, "`<<` must merge a mapping")
+            for key, value in self._mapping(source, path).items():
+                result.setdefault(key, value)
+        return result
+
+    @staticmethod
+    def _key(node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            mark = node.start_mark
+            raise SourceError(
+                mark.line + 1, mark.column + 1, "keys must be plain text, not a list or mapping"
+            )
+        return node.value
+
+
+def parse(text: str) -> tuple[Any, Positions]:
+    """The document's data and positions; raises SourceError for unreadable input."""
+    node = _compose(text)
+    builder = _Builder()
+    if node is None:
+        return None, builder.positions
+    try:
+        return builder.build(node, ()), builder.positions
+    except RecursionError:
+        raise SourceError(
+            1, 1, f"the document is nested too deeply; maps need at most {MAX_DEPTH} levels"
+        ) from None
