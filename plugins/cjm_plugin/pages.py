@@ -1,0 +1,276 @@
+"""Project -> generated Markdown pages (Jinja2 templates in `templates/`).
+
+Plain Markdown + inline SVG with relative `.md` links, so the output builds
+with MkDocs and the cjm plugin, or without it (`cjm generate`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+import jinja2
+from markupsafe import Markup
+
+from .catalog import Project
+from .diagnostics import Diagnostic
+from .load import LoadedMap
+from .model import EMOTION_WORDS, SEVERITY_ORDER, Stage
+from .text import MarkdownRenderer, escape, escape_url
+from .urls import SitePaths, md_link, url_link
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src: str  # path under docs_dir, as MkDocs' src_uri
+    content: str
+    source: LoadedMap | None = None  # the map whose YAML the "edit" link opens
+
+
+@dataclass
+class PageOptions:
+    paths: SitePaths = field(default_factory=SitePaths)
+    use_directory_urls: bool = True
+    allow_html: bool = False
+    tags: bool = False
+
+
+# Opportunity statuses in the order a backlog reads; others follow alphabetically.
+STATUS_ORDER = ("in progress", "planned", "idea", "done")
+
+# Diagram fragments by (persona id or "", diagram name); missing ones are skipped.
+Diagrams = Mapping[tuple[str, str], str]
+
+
+def format_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def format_emotion(value: int | None) -> Markup:
+    if value is None:
+        return Markup('<span class="cjm-emotion cjm-emotion-none">–</span>')
+    sign = "+" if value > 0 else ""
+    return Markup(
+        f'<span class="cjm-emotion cjm-emotion-{value + 2}" title="{EMOTION_WORDS[value]}">'
+        f"{sign}{value} {EMOTION_WORDS[value]}</span>"
+    )
+
+
+def average(values: Iterable[int | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 1) if known else None
+
+
+def stage_order(project: Project) -> list[str]:
+    """Stage ids across maps: the vocabulary's order, else a stable merge of the maps' orders."""
+    if project.vocabulary and project.vocabulary.stages:
+        shared = [s.id for s in project.vocabulary.stages]
+        extra = [s.id for m in project.maps for s in m.map.stages if s.id not in shared]
+        return shared + list(dict.fromkeys(extra))
+    order: list[str] = []
+    for loaded in project.maps:
+        previous = None
+        for stage in loaded.map.stages:
+            if stage.id not in order:
+                order.insert(order.index(previous) + 1 if previous else len(order), stage.id)
+            previous = stage.id
+    return order
+
+
+def _stage_names(project: Project) -> dict[str, str]:
+    names = {s.id: s.name for s in project.vocabulary.stages} if project.vocabulary else {}
+    for loaded in project.maps:
+        for stage in loaded.map.stages:
+            names.setdefault(stage.id, stage.name)
+    return names
+
+
+class PageBuilder:
+    """Renders every generated page of a project."""
+
+    def __init__(self, project: Project, options: PageOptions, diagrams: Diagrams | None = None,
+                 problems: list[Diagnostic] | None = None):
+        self.project = project
+        self.options = options
+        self.paths = options.paths
+        self.diagrams = diagrams or {}
+        self.problems = problems or []
+        self.markdown = MarkdownRenderer(allow_html=options.allow_html)
+        self.order = stage_order(project)
+        self.stage_names = _stage_names(project)
+        self.channel_names = (
+            {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
+        )
+        self.env = jinja2.Environment(
+            loader=jinja2.PackageLoader("cjm_plugin", "templates"),
+            # `finalize` escapes for Markdown + HTML; autoescape makes macros return Markup.
+            autoescape=True,
+            finalize=lambda value: value if isinstance(value, Markup) else Markup(escape(value)),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            md=lambda text: Markup(self.markdown.block(text)),
+            mdi=lambda text: Markup(self.markdown.inline(text)),
+            href=lambda url: Markup(escape_url(url)),
+            number=format_number,
+            emotion=format_emotion,
+        )
+
+    # -- helpers given to templates -------------------------------------------------------
+
+    def _context(self, src: str, **values) -> dict:
+        def link(to_src: str) -> Markup:
+            return Markup(md_link(src, to_src))
+
+        def url(to_src: str) -> Markup:
+            return Markup(url_link(src, to_src, self.options.use_directory_urls))
+
+        def diagram(persona_id: str, name: str) -> Markup:
+            return Markup(self.diagrams.get((persona_id, name), ""))
+
+        return dict(
+            values, paths=self.paths, link=link, url=url, diagram=diagram,
+            stage_name=lambda sid: self.stage_names.get(sid, sid),
+            channel_name=lambda cid: self.channel_names.get(cid, cid) if cid else "",
+            options=self.options,
+        )
+
+    def _render(self, template: str, src: str, source: LoadedMap | None = None, **values) -> GeneratedPage:
+        content = self.env.get_template(template).render(self._context(src, **values))
+        return GeneratedPage(src, content, source)
+
+    # -- views across maps ----------------------------------------------------------------
+
+    def shared_stage_ids(self) -> list[str]:
+        """Stage ids used by at least two maps: each gets a page across personas."""
+        counts: dict[str, int] = {}
+        for loaded in self.project.maps:
+            for stage in loaded.map.stages:
+                counts[stage.id] = counts.get(stage.id, 0) + 1
+        return [sid for sid in self.order if counts.get(sid, 0) >= 2]
+
+    def touchpoint_rows(self) -> list[dict]:
+        rows = []
+        for loaded in self.project.maps:
+            for stage in loaded.map.stages:
+                for touchpoint in stage.touchpoints:
+                    rows.append(dict(map=loaded, stage=stage, touchpoint=touchpoint))
+        return rows
+
+    def backlog_groups(self) -> tuple[list[tuple[str, list[dict]]], list[tuple[str, list[dict]]]]:
+        """Pain points by severity and opportunities by status, each in map and stage order."""
+        pains: dict[str | None, list[dict]] = {}
+        opportunities: dict[str | None, list[dict]] = {}
+        for loaded in self.project.maps:
+            for stage in loaded.map.stages:
+                for pain in stage.pain_points:
+                    pains.setdefault(pain.severity, []).append(dict(map=loaded, stage=stage, item=pain))
+                for idea in stage.opportunities:
+                    opportunities.setdefault(idea.status, []).append(dict(map=loaded, stage=stage, item=idea))
+        pain_groups = [
+            ((severity or "severity not set").capitalize(), pains[severity])
+            for severity in sorted(pains, key=SEVERITY_ORDER.__getitem__)
+        ]
+        known = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+        opportunity_groups = [
+            ((status or "status not set").capitalize(), opportunities[status])
+            for status in sorted(opportunities, key=lambda s: (
+                s is None, known.get((s or "").lower(), len(known)), (s or "").lower()))
+        ]
+        return pain_groups, opportunity_groups
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def build(self) -> list[GeneratedPage]:
+        pages = [self.index_page(), self.touchpoints_page(), self.backlog_page()]
+        shared = self.shared_stage_ids()
+        pages.append(self._render("stages_index.md.j2", self.paths.stages_index, shared=shared,
+                                  maps=self.project.maps))
+        pages += [self.shared_stage_page(sid) for sid in shared]
+        for loaded in self.project.maps:
+            pages.append(self.persona_page(loaded, shared))
+            stages = loaded.map.stages
+            for index, stage in enumerate(stages):
+                pages.append(self.stage_page(
+                    loaded, stage,
+                    previous=stages[index - 1] if index > 0 else None,
+                    following=stages[index + 1] if index + 1 < len(stages) else None,
+                    shared=stage.id in shared,
+                ))
+        return pages
+
+    def index_page(self) -> GeneratedPage:
+        rows = []
+        for loaded in self.project.maps:
+            stages = loaded.map.stages
+            rows.append(dict(
+                map=loaded,
+                touchpoints=sum(len(s.touchpoints) for s in stages),
+                average=average(s.emotion for s in stages),
+                by_stage={s.id: s for s in stages},
+            ))
+        return self._render("index.md.j2", self.paths.index, rows=rows, order=self.order,
+                            shared=self.shared_stage_ids(), problems=self.problems)
+
+    def persona_page(self, loaded: LoadedMap, shared: list[str]) -> GeneratedPage:
+        src = self.paths.persona(loaded.id)
+        stages = loaded.map.stages
+        top_pain = {
+            s.id: min(s.pain_points, key=lambda p: SEVERITY_ORDER[p.severity]) if s.pain_points else None
+            for s in stages
+        }
+        return self._render("persona.md.j2", src, loaded, m=loaded.map, pid=loaded.id,
+                            top_pain=top_pain, problems=self._problems_for(loaded))
+
+    def stage_page(self, loaded: LoadedMap, stage: Stage, previous: Stage | None,
+                   following: Stage | None, shared: bool) -> GeneratedPage:
+        src = self.paths.stage(loaded.id, stage.id)
+        lanes = [(lane, stage.lanes.get(lane.id, [])) for lane in loaded.map.lanes]
+        tags = sorted({self.channel_names.get(t.channel, t.channel) for t in stage.touchpoints if t.channel}
+                      | {t.owner for t in stage.touchpoints if t.owner}) if self.options.tags else []
+        return self._render("stage.md.j2", src, loaded, m=loaded.map, pid=loaded.id, stage=stage,
+                            previous=previous, following=following, shared=shared,
+                            lanes=[(lane, items) for lane, items in lanes if items], tags=tags)
+
+    def shared_stage_page(self, stage_id: str) -> GeneratedPage:
+        entries = [(m, s) for m in self.project.maps for s in m.map.stages if s.id == stage_id]
+        vocabulary_stage = next(
+            (s for s in self.project.vocabulary.stages if s.id == stage_id), None
+        ) if self.project.vocabulary else None
+        return self._render("shared_stage.md.j2", self.paths.shared_stage(stage_id),
+                            stage_id=stage_id, entries=entries, shared_info=vocabulary_stage)
+
+    def touchpoints_page(self) -> GeneratedPage:
+        rows = self.touchpoint_rows()
+        channels = sorted({r["touchpoint"].channel or "" for r in rows},
+                          key=lambda c: (c == "", self.channel_names.get(c, c).lower()))
+        matrix = {(c, sid): 0 for c in channels for sid in self.order}
+        totals = {c: sum(1 for r in rows if (r["touchpoint"].channel or "") == c) for c in channels}
+        stage_maps: dict[str, list[LoadedMap]] = {}
+        for row in rows:
+            matrix[(row["touchpoint"].channel or "", row["stage"].id)] += 1
+        for loaded in self.project.maps:
+            for stage in loaded.map.stages:
+                stage_maps.setdefault(stage.id, []).append(loaded)
+        return self._render("touchpoints.md.j2", self.paths.touchpoints, rows=rows, channels=channels,
+                            order=self.order, matrix=matrix, totals=totals, stage_maps=stage_maps,
+                            shared=self.shared_stage_ids())
+
+    def backlog_page(self) -> GeneratedPage:
+        pain_groups, opportunity_groups = self.backlog_groups()
+        return self._render("backlog.md.j2", self.paths.backlog, pain_groups=pain_groups,
+                            opportunity_groups=opportunity_groups)
+
+    def _problems_for(self, loaded: LoadedMap) -> list[Diagnostic]:
+        return [p for p in self.problems if p.file == loaded.source.display]
+
+
+def build_pages(project: Project, options: PageOptions, diagrams: Diagrams | None = None,
+                problems: list[Diagnostic] | None = None) -> list[GeneratedPage]:
+    return PageBuilder(project, options, diagrams, problems).build()

@@ -1,0 +1,238 @@
+"""The MkDocs adapter: the only module that imports MkDocs.
+
+It turns MkDocs events into calls of the core (load, pages, diagrams) and
+hands the results back as generated files and a navigation section.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Literal
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.pages import Page
+
+from .catalog import Project, load_project
+from .diagnostics import Diagnostic
+from .load import LoadedMap
+from .pages import GeneratedPage, PageOptions
+from .site import SiteBuild, SiteOptions, build_site
+from .urls import SitePaths
+
+log = logging.getLogger("mkdocs.plugins.cjm")
+
+
+class CjmConfig(base.Config):
+    # Where the maps are, relative to mkdocs.yml.
+    maps_dir = c.Type(str, default="maps")
+    # URL prefix of the generated section.
+    prefix = c.Type(str, default="journeys")
+    # Broken map outside `mkdocs serve`: fail the build, or build the good maps with a notice.
+    on_invalid_map = c.Choice(("fail", "warn"), default="fail")
+    # Raw HTML in map text: escaped unless allowed.
+    allow_html = c.Type(bool, default=False)
+    # How much of the journeys section the navigation lists (see docs/configuration.md).
+    nav = c.Choice(("auto", "full", "personas", "index"), default="auto")
+    # Title of the navigation section.
+    nav_title = c.Type(str, default="Journeys")
+    # Channels and owners of a stage as page tags (for Material's tags plugin).
+    tags = c.Type(bool, default=False)
+    # Graphviz diagrams.
+    diagrams = c.Type(bool, default=True)
+    on_missing_dot = c.Choice(("warn", "fail"), default="warn")
+    dot_timeout = c.Type((int, float), default=30)
+    render_jobs = c.Optional(c.Type(int))
+    cache_dir = c.Type(str, default=".cache/plugin/cjm")
+
+
+# Above this many generated pages, `nav: auto` stops listing stage pages: Material renders
+# the whole navigation into every page, so build time grows with pages × nav entries.
+AUTO_NAV_FULL_LIMIT = 150
+AUTO_NAV_PERSONAS_LIMIT = 100
+
+
+class CjmPlugin(BasePlugin[CjmConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command: str = "build"
+        self.last_good: dict[str, LoadedMap] = {}  # by map file, for `mkdocs serve`
+        self.site: SiteBuild | None = None
+        self.generated: dict[str, GeneratedPage] = {}
+
+    # -- configuration --------------------------------------------------------------------
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Serve keeps the last good state of a map that breaks while someone types.
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.root = root
+        self.maps_dir = (root / self.config.maps_dir).resolve()
+        self.cache_dir = (root / self.config.cache_dir).resolve()
+        self.paths = SitePaths(self.config.prefix.strip("/"))
+        if not self.maps_dir.is_dir():
+            raise PluginError(
+                f"cjm: maps folder `{self.config.maps_dir}` not found next to mkdocs.yml;"
+                " create it or set `maps_dir` under `plugins: - cjm:`"
+            )
+        if self.paths.stylesheet not in config.extra_css:
+            config.extra_css.append(self.paths.stylesheet)
+        self.site_options = SiteOptions(
+            diagrams=self.config.diagrams,
+            on_missing_dot=self.config.on_missing_dot,
+            dot_timeout=float(self.config.dot_timeout),
+            render_jobs=self.config.render_jobs,
+            cache_dir=self.cache_dir,
+            pages=PageOptions(
+                paths=self.paths,
+                use_directory_urls=config.use_directory_urls,
+                allow_html=self.config.allow_html,
+                tags=self.config.tags,
+            ),
+        )
+        return config
+
+    # -- content --------------------------------------------------------------------------
+
+    # Default priority: runs after plugins that add hand-written files (gen-files and the
+    # like), so a hand-written page at a generated path is seen and reported.
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        project = load_project([self.maps_dir], base=self.root)
+        problems = self._report(project)
+        self.site = build_site(project, self.site_options, problems)
+        for message in self.site.messages:
+            (log.error if message.is_error else log.warning)(str(message))
+        if self.site.fatal:
+            raise PluginError(self.site.fatal)
+
+        self.generated = {}
+        for page in self.site.pages:
+            existing = files.get_file_from_path(page.src)
+            if existing is not None and existing.generated_by is None:
+                log.warning(f"cjm: docs/{page.src} hides the generated page; rename it or set `prefix`")
+                continue
+            generated = File.generated(config, page.src, content=page.content,
+                                       inclusion=InclusionLevel.NOT_IN_NAV)
+            if page.source is not None:
+                generated.edit_uri = Path(os.path.relpath(page.source.source.path, config.docs_dir)).as_posix()
+            files.append(generated)
+            self.generated[page.src] = page
+        for asset in self.site.assets:
+            files.append(File.generated(config, asset.src, content=asset.content))
+        return files
+
+    def _report(self, project: Project) -> list[Diagnostic]:
+        """Log every message; keep the last good map of a broken file while serving."""
+        errors = project.errors
+        if errors and self.command != "serve" and self.config.on_invalid_map == "fail":
+            raise PluginError(
+                f"cjm: {len(errors)} error(s) in maps; fix them (`cjm validate` shows the same):\n"
+                + "\n".join(str(d) for d in project.diagnostics)
+            )
+        for diagnostic in project.diagnostics:
+            (log.error if diagnostic.is_error else log.warning)(str(diagnostic))
+        if self.command == "serve":
+            broken = {e.file for e in errors}
+            current = {str(m.source.path): m for m in project.maps}
+            for path, previous in self.last_good.items():
+                if previous.source.display in broken and path not in current and \
+                        project.by_id(previous.id) is None:
+                    current[path] = previous
+            self.last_good = current
+            project.maps = sorted(current.values(), key=lambda m: m.id)
+        return errors
+
+    # -- navigation -----------------------------------------------------------------------
+
+    # Default priority: Material's plugins read the final nav later, in on_page_context.
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.site is None:
+            return nav
+        section = self._section(files)
+        if section is None:
+            return nav
+        items = list(nav.items)
+        placeholder = _find_page(items, self.paths.index)
+        if placeholder is not None:  # hand-written nav: `- Journeys: journeys/index.md`
+            parent, index = placeholder
+            title = parent[index].title if parent[index].title else section.title
+            section.title = title or self.config.nav_title
+            parent[index] = section
+        elif config.nav is None:
+            items.append(section)
+        else:
+            return nav  # a hand-written nav without the journeys index: leave it alone
+        pages = _pages(items)
+        _add_previous_and_next_links(pages)
+        _add_parent_links(items)
+        return Navigation(items, pages)
+
+    def _section(self, files: Files) -> Section | None:
+        def page(src: str) -> Page | None:
+            file = files.get_file_from_path(src)
+            return file.page if file is not None else None
+
+        index = page(self.paths.index)
+        if index is None:
+            return None
+        mode = self._nav_mode()
+        children: list = [index]
+        if mode != "index":
+            for loaded in self.site.project.maps:
+                persona = page(self.paths.persona(loaded.id))
+                if persona is None:
+                    continue
+                if mode == "full":
+                    stages = [page(self.paths.stage(loaded.id, s.id)) for s in loaded.map.stages]
+                    children.append(Section(loaded.map.persona.name, [persona] + [p for p in stages if p]))
+                else:
+                    children.append(persona)
+        across = [page(self.paths.stages_index), page(self.paths.touchpoints), page(self.paths.backlog)]
+        children.append(Section("Across personas", [p for p in across if p]))
+        return Section(self.config.nav_title, children)
+
+    def _nav_mode(self) -> str:
+        if self.config.nav != "auto":
+            return self.config.nav
+        count = len(self.generated)
+        if count <= AUTO_NAV_FULL_LIMIT:
+            return "full"
+        return "personas" if len(self.site.project.maps) <= AUTO_NAV_PERSONAS_LIMIT else "index"
+
+    # -- serve ----------------------------------------------------------------------------
+
+    def on_serve(self, server, /, *, config: MkDocsConfig, builder):
+        # Maps live outside docs/, so watch them without a `watch:` entry in mkdocs.yml.
+        server.watch(str(self.maps_dir))
+        return server
+
+
+def _find_page(items: list, src: str) -> tuple[list, int] | None:
+    for index, item in enumerate(items):
+        if isinstance(item, Page) and item.file.src_uri == src:
+            return items, index
+        if isinstance(item, Section):
+            found = _find_page(item.children, src)
+            if found:
+                return found
+    return None
+
+
+def _pages(items: list) -> list[Page]:
+    found: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            found.append(item)
+        elif isinstance(item, Section):
+            found.extend(_pages(item.children))
+    return found
