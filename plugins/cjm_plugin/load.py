@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Severity
-from .model import JourneyMap, Vocabulary
+from .model import JourneyMap, Vocabulary, _visible
 from .slugs import is_safe_slug, slugify
 from .yaml_source import Positions, SourceError, decode, parse
 
@@ -82,7 +82,10 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"`{value}`"
+    # Keep a message on one line and short: block scalars end with a newline, and a
+    # value can be a 200 KB line.
+    text = _visible(str(value))
+    return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
 
 
 def _value_at(data: Any, loc: DataPath) -> Any:
@@ -98,8 +101,10 @@ def _explain(root: type[BaseModel], error: dict, data: Any) -> tuple[DataPath, b
     """(where, whether `where` is a key, message) for one pydantic error."""
     loc: DataPath = tuple(error["loc"])
     kind = error["type"]
-    name = next((part for part in reversed(loc) if isinstance(part, str)), "value")
+    name = _visible(next((part for part in reversed(loc) if isinstance(part, str)), "value"))
     value = _value_at(data, loc)
+    # `goals: [a, {b: c}]` is wrong in one item, not in `goals`: say so.
+    subject = f"each `{name}` item" if loc and isinstance(loc[-1], int) else f"`{name}`"
     if kind == "extra_forbidden":
         model = _model_at(root, loc[:-1])
         known = sorted(model.model_fields) if model else []
@@ -114,8 +119,12 @@ def _explain(root: type[BaseModel], error: dict, data: Any) -> tuple[DataPath, b
             f"`emotion` is {value}, out of range; use a whole number from -2 (very negative)"
             " to 2 (very positive)"
         )
+    if kind == "int_parsing_size":  # thousands of digits
+        return loc, False, f"`{name}` is far too large a number"
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return loc, False, f"`{name}` must be a whole number, not {_kind(value)}"
+        # Say what to write, not only what is wrong (emotion is the only whole number).
+        fix = "; use -2, -1, 0, 1 or 2" if name == "emotion" else ""
+        return loc, False, f"`{name}` must be a whole number, not {_kind(value)}{fix}"
     if kind in ("float_parsing", "float_type"):
         return loc, False, f"`{name}` must be a number, not {_kind(value)}; put the unit in `unit`"
     if kind == "too_short":
@@ -124,7 +133,7 @@ def _explain(root: type[BaseModel], error: dict, data: Any) -> tuple[DataPath, b
         expected = error.get("ctx", {}).get("expected", "")
         return loc, False, f"`{name}` must be {expected}, not {_kind(value)}"
     if kind in ("string_type", "string_sub_type"):
-        return loc, False, f"`{name}` must be text, not {_kind(value)}; quote it if needed"
+        return loc, False, f"{subject} must be text, not {_kind(value)}; quote it if needed"
     if kind == "list_type":
         return loc, False, (
             f"`{name}` must be a list, not {_kind(value)}: write each item on its own line"
@@ -134,7 +143,7 @@ def _explain(root: type[BaseModel], error: dict, data: Any) -> tuple[DataPath, b
         model = _model_at(root, loc)
         if model and "text" in model.model_fields:
             return loc, False, f"each `{name}` item must be text or a mapping with `text`, not {_kind(value)}"
-        return loc, False, f"`{name}` must be a mapping of `key: value` lines, not {_kind(value)}"
+        return loc, False, f"{subject} must be a mapping of `key: value` lines, not {_kind(value)}"
     if kind.startswith("cjm_"):
         return loc, False, error["msg"]
     return loc, False, f"`{name}`: {error['msg']}"

@@ -10,6 +10,7 @@ never rename them.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -33,15 +34,23 @@ _TEXT_SCHEMA = {"type": ["string", "number", "boolean"]}
 
 
 def _check_slug(value: str) -> str:
-    if not is_safe_slug(value):
+    # `$` in SLUG_PATTERN also matches before a final newline, so is_safe_slug("a\n")
+    # is true; fullmatch keeps such ids out of folder names and URLs.
+    if not is_safe_slug(value) or not re.fullmatch(SLUG_PATTERN, value):
         suggestion = slugify(value) or "my-id"
         raise PydanticCustomError(
             "cjm_slug",
             "`{value}` is not a safe id: use lowercase letters, digits and single hyphens"
             " (for example `{suggestion}`)",
-            {"value": value, "suggestion": suggestion},
+            {"value": _visible(value), "suggestion": suggestion},
         )
     return value
+
+
+def _visible(text: str) -> str:
+    """`text` with tabs, newlines and control characters shown as escapes, so a message
+    never prints them raw (they would be invisible, or move the terminal's cursor)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _check_link(value: str) -> str:
@@ -49,7 +58,7 @@ def _check_link(value: str) -> str:
         raise PydanticCustomError(
             "cjm_link",
             "link `{value}` contains spaces or control characters; encode spaces as %20",
-            {"value": value},
+            {"value": _visible(value)},
         )
     scheme = urlsplit(value).scheme.lower()
     if scheme and scheme not in ("http", "https"):
@@ -278,7 +287,11 @@ class Channel(_Model):
 class Vocabulary(_Model):
     """Site-wide terms, in `maps/_vocabulary.yml`: when a list is given, maps must use it."""
 
-    model_config = ConfigDict(title="cjm shared vocabulary")
+    model_config = ConfigDict(
+        title="cjm shared vocabulary",
+        # Same dialect marker as the map schema, so editors read both alike.
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
 
     stages: list[VocabularyStage] = Field(
         default_factory=list, description="Shared stages, in journey order."

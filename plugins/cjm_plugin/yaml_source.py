@@ -11,6 +11,7 @@ ourselves instead of using its constructor, for three reasons:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 40
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a new line
 
 
 class SourceError(Exception):
@@ -93,10 +95,20 @@ def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
         return "indent with spaces, not tabs"
     if char == "?" or "'?'" in problem:
         return "a `?` inside [ ] or { } must be quoted: write \"Is it for me?\""
+    if "alias" in problem or "anchor" in problem:  # `summary: *Really* slow` (Markdown)
+        return "text that starts with `*`, `&` or `!` must be quoted: write key: \"*a* b\""
     if "mapping values are not allowed" in problem:
         return 'text with ": " must be quoted: write key: "a: b"'
     if "found unexpected end of stream" in problem or "found unexpected end" in problem:
         return "close the quote or bracket that was opened"
+    if "flow sequence" in problem or "flow mapping" in problem:
+        # The parser only notices at the next line; say which bracket is still open.
+        opened = error.context_mark
+        where = f" at line {opened.line + 1}, column {opened.column + 1}" if opened else ""
+        return (
+            f"close the `[` or `{{` opened{where}, and quote items that contain `,`, `:` or"
+            " brackets"
+        )
     if "could not find expected ':'" in problem:
         return "each line of a mapping needs `key: value`; check the indentation above"
     if "expected <block end>" in problem:
@@ -104,17 +116,59 @@ def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
     return "check the indentation and quote text that contains `:`, `#`, `[`, `{` or `?`"
 
 
+def _check_depth(text: str) -> None:
+    """Reject runaway nesting before composing: libyaml's composer recurses in C, and a
+    file of 50,000 `[` crashed the whole process with a segfault (no RecursionError)."""
+    depth = 0  # open collections = length of the data path of the next node
+    for event in yaml.parse(text, Loader=_Loader):  # the event parser does not recurse
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise SourceError(
+                    mark.line + 1, mark.column + 1,
+                    f"nested too deeply; maps need at most {MAX_DEPTH} levels",
+                )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _error_mark(error: yaml.MarkedYAMLError, text: str) -> yaml.Mark | None:
+    problem, context = error.problem_mark, error.context_mark
+    # An unclosed quote or bracket is found at the end of the file, after the last line;
+    # where it was opened is the place to fix.
+    if problem is not None and context is not None and problem.index >= len(text.rstrip()):
+        return context
+    return problem or context
+
+
+def _reader_position(error: yaml.reader.ReaderError, text: str) -> tuple[int, int]:
+    """(line, column) of the character a ReaderError rejects. It has no mark, only a
+    `position`: a character index from the Python reader, a UTF-8 byte offset from libyaml."""
+    index = error.position
+    if not (0 <= index < len(text) and ord(text[index]) == error.character):
+        index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+    lines = _LINE_BREAK.split(text[:index])
+    return len(lines), len(lines[-1]) + 1
+
+
 def _compose(text: str) -> yaml.Node | None:
     try:
+        _check_depth(text)
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = _error_mark(error, text)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(p for p in (error.context, error.problem) if p)
         raise SourceError(
             line, column, f"YAML syntax error: {problem}; {_syntax_hint(error, text)}"
         ) from None
-    except yaml.YAMLError as error:  # reader errors: control characters and the like
+    except yaml.reader.ReaderError as error:  # control characters and the like
+        line, column = _reader_position(error, text)
+        reason = f"{error.reason} (U+{error.character:04X})"
+        raise SourceError(line, column, f"unreadable YAML: {reason}; remove that character") from None
+    except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = getattr(error, "reason", None) or str(error).splitlines()[0]
@@ -147,7 +201,8 @@ class _Builder:
         self.positions.values.setdefault(path, (line, column))
         if isinstance(node, yaml.ScalarNode):
             # Plain `~`, `null` or nothing is "no value"; everything else is text.
-            if node.style is None and node.value in _NULLS:
+            # A plain scalar's style is None from the Python parser but "" from libyaml.
+            if not node.style and node.value in _NULLS:
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
