@@ -296,3 +296,36 @@ def test_repository_maps_are_valid(monkeypatch):
     assert len(project.maps) >= 5, f"expected at least 5 example maps, found {len(project.maps)}"
     non_ascii = [f.name for f in files if not f.read_text(encoding="utf-8").isascii()]
     assert non_ascii, "at least one example map should have non-ASCII text (names, accents, ...)"
+
+
+def test_reserved_persona_id(tmp_path):
+    found = messages(tmp_path, {"stages.yml": MINIMAL})
+    assert_message(found[0], "maps/stages.yml:2:3:", "persona id `stages` is reserved for a generated page")
+
+
+def test_reserved_stage_id(tmp_path):
+    text = MINIMAL + "  - name: Index\n"
+    assert_message(only_message(tmp_path, "bad.yml", text), "maps/bad.yml:5:11:",
+                   "stage id `index` is reserved for the persona page")
+
+
+def test_duplicate_ids_in_the_vocabulary(tmp_path):
+    vocabulary = "stages:\n  - {id: awareness, name: A}\n  - {id: awareness, name: B}\nchannels: [web, web]\n"
+    found = messages(tmp_path, {"_vocabulary.yml": vocabulary, "ok.yml": MINIMAL})
+    assert_message(found[0], "maps/_vocabulary.yml:3:10:", "`awareness` is listed twice in `stages` (first at line 2)")
+    assert_message(found[1], "maps/_vocabulary.yml:4:17:", "`web` is listed twice in `channels`")
+
+
+def test_naming_the_vocabulary_file_checks_it_as_a_vocabulary(tmp_path, monkeypatch, capsys):
+    from cjm_plugin.cli import main
+
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "_vocabulary.yml").write_text(VOCABULARY, encoding="utf-8")
+    (tmp_path / "maps" / "ok.yml").write_text(MINIMAL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "maps/_vocabulary.yml", "maps/ok.yml"]) == 0, capsys.readouterr().out
+
+
+def test_metric_values_must_be_finite(tmp_path):
+    text = MINIMAL + "    metrics:\n      - {name: Rate, value: .nan}\n"
+    assert_message(only_message(tmp_path, "bad.yml", text), "maps/bad.yml:6:29:", "`value` must be a number")

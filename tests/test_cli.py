@@ -341,3 +341,16 @@ def test_installed_console_script(tmp_path):
     missing = subprocess.run([cjm, "validate", "nowhere"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert (missing.returncode, missing.stdout) == (2, "")
     assert missing.stderr == "nowhere: no such file or folder; pass the folder of your maps\n"
+
+
+def test_docs_reference_page_is_generated_from_the_models(capsys):
+    from cjm_plugin.cli import main
+
+    assert main(["reference"]) == 0
+    generated = capsys.readouterr().out
+    page = (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert page.endswith(generated), (
+        "docs/reference.md is out of date: keep its heading and replace the rest with `cjm reference`"
+    )
+    for key in ("touchpoints", "pain_points", "severity", "channels", "lanes"):
+        assert f"`{key}`" in generated

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .checks import check_map
+from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary
 from .model import Vocabulary
@@ -58,8 +58,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
             folders.append(path)
             files.extend(sorted(p for p in path.iterdir() if p.is_file() and is_map_file(p)))
         else:
-            folders.append(path.parent)
-            files.append(path)
+            folders.append(path.parent)  # its vocabulary applies, even when named itself
+            if is_map_file(path) or path.suffix not in MAP_SUFFIXES:
+                files.append(path)
     unique = list(dict.fromkeys(p.resolve() for p in files))
     return unique, list(dict.fromkeys(f.resolve() for f in folders))
 
@@ -76,8 +77,10 @@ def load_project(paths: Iterable[Path], base: Path | None = None) -> Project:
         if vocabulary_path.is_file():
             source = SourceFile(vocabulary_path, display_name(vocabulary_path, base))
             loaded, messages = load_vocabulary(source)
-            project.diagnostics.extend(messages)
             if loaded:
+                messages = check_vocabulary(loaded[0], loaded[1], source)
+            project.diagnostics.extend(messages)
+            if loaded and not messages:
                 vocabularies[folder] = (loaded[0], source.display)
                 project.vocabulary = project.vocabulary or loaded[0]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .diagnostics import Diagnostic
 from .load import LoadedMap, _suggest
 from .model import Vocabulary
+from .urls import RESERVED_PERSONA_IDS, RESERVED_STAGE_IDS
 
 
 def _stage_id_path(loaded: LoadedMap, index: int) -> tuple[tuple[str | int, ...], bool]:
@@ -27,9 +28,18 @@ def check_map(loaded: LoadedMap, vocabulary: Vocabulary | None, vocabulary_file:
         else:
             lane_lines[lane.id] = loaded.positions.of_value(("lanes", index, "id"))[0]
 
+    if loaded.id in RESERVED_PERSONA_IDS:
+        key = ("persona", "id") in loaded.positions.keys
+        found.append(loaded.at(("persona", "id") if key else ("persona",),
+            f"persona id `{loaded.id}` is reserved for a generated page; set another"
+            f" `persona.id` (reserved: {', '.join(sorted(RESERVED_PERSONA_IDS))})", key=key))
+
     stage_lines: dict[str, int] = {}
     for index, stage in enumerate(journey.stages):
         where, _ = _stage_id_path(loaded, index)
+        if stage.id in RESERVED_STAGE_IDS:
+            found.append(loaded.at(where,
+                f"stage id `{stage.id}` is reserved for the persona page; set another `id`"))
         if stage.id in stage_lines:
             found.append(loaded.at(where,
                 f"stage id `{stage.id}` is used twice in this map (first at line"
@@ -71,4 +81,19 @@ def _check_vocabulary(loaded: LoadedMap, vocabulary: Vocabulary, vocabulary_file
             f"stages are not in the order of {vocabulary_file}; cross-persona pages follow"
             " that order, so reorder them here if this journey goes the same way",
             severity="warning"))
+    return found
+
+
+def check_vocabulary(vocabulary: Vocabulary, positions, source) -> list[Diagnostic]:
+    """Each shared stage and channel id once."""
+    found = []
+    for key, items in (("stages", vocabulary.stages), ("channels", vocabulary.channels)):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            line, column = positions.of_value((key, index, "id"))
+            if item.id in seen:
+                found.append(source.diagnostic(line, column,
+                    f"`{item.id}` is listed twice in `{key}` (first at line {seen[item.id]});"
+                    " remove one"))
+            seen.setdefault(item.id, line)
     return found

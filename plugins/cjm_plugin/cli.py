@@ -11,6 +11,7 @@ from . import __version__
 from .catalog import VOCABULARY_FILE, load_project
 from .diagnostics import format_github
 from .model import map_json_schema, vocabulary_json_schema
+from .reference import reference_markdown
 from .starter import starter_map
 
 
@@ -38,6 +39,15 @@ def _validate(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     schema = vocabulary_json_schema() if args.vocabulary else map_json_schema()
     text = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _reference(args: argparse.Namespace) -> int:
+    text = reference_markdown()
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -78,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", help="write to this file instead of standard output")
     schema.set_defaults(run=_schema)
 
+    reference = commands.add_parser("reference", help="print the map format as Markdown tables")
+    reference.add_argument("--out", help="write to this file instead of standard output")
+    reference.set_defaults(run=_reference)
+
     new = commands.add_parser("new", help="write a starter map that validates")
     new.add_argument("name", help="the persona's name, for example \"Hotel guest\"")
     new.add_argument("--dir", default="maps", help="folder of the maps (default: maps/)")
@@ -86,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # Messages quote map text (Chinese, emoji); never crash on a narrow console.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

@@ -10,7 +10,6 @@ never rename them.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -34,9 +33,7 @@ _TEXT_SCHEMA = {"type": ["string", "number", "boolean"]}
 
 
 def _check_slug(value: str) -> str:
-    # `$` in SLUG_PATTERN also matches before a final newline, so is_safe_slug("a\n")
-    # is true; fullmatch keeps such ids out of folder names and URLs.
-    if not is_safe_slug(value) or not re.fullmatch(SLUG_PATTERN, value):
+    if not is_safe_slug(value):
         suggestion = slugify(value) or "my-id"
         raise PydanticCustomError(
             "cjm_slug",
@@ -78,7 +75,7 @@ Slug = Annotated[
 ]
 Link = Annotated[str, AfterValidator(_check_link), WithJsonSchema({"type": "string"})]
 Emotion = Annotated[int, Field(ge=-2, le=2)]
-Number = float  # shown without a trailing ".0" by pages.format_number
+Number = Annotated[float, Field(allow_inf_nan=False)]  # shown without ".0" by pages.format_number
 
 EMOTION_WORDS = {
     -2: "very negative",
@@ -212,10 +209,14 @@ class Stage(_Model):
     feeling: Text | None = Field(None, description="The feeling in a word or two.")
     actions: list[Text] = Field(default_factory=list, description="What the persona does.")
     thoughts: list[Text] = Field(default_factory=list, description="What the persona thinks.")
-    touchpoints: list[Touchpoint] = Field(default_factory=list)
-    pain_points: list[PainPoint] = Field(default_factory=list)
-    opportunities: list[Opportunity] = Field(default_factory=list)
-    metrics: list[Metric] = Field(default_factory=list)
+    touchpoints: list[Touchpoint] = Field(
+        default_factory=list, description="Where the persona meets the organisation here."
+    )
+    pain_points: list[PainPoint] = Field(default_factory=list, description="What hurts here.")
+    opportunities: list[Opportunity] = Field(
+        default_factory=list, description="Ideas to make this stage better."
+    )
+    metrics: list[Metric] = Field(default_factory=list, description="Measured figures.")
     lanes: dict[str, list[Text]] = Field(
         default_factory=dict,
         description="Items per lane id declared in the map's `lanes`.",
@@ -232,7 +233,7 @@ class JourneyMap(_Model):
         },
     )
 
-    persona: Persona
+    persona: Persona = Field(description="Who walks the journey.")
     scenario: Text | None = Field(
         None, description="The situation and expectations this journey covers (Markdown)."
     )

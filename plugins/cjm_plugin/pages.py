@@ -6,9 +6,8 @@ with MkDocs and the cjm plugin, or without it (`cjm generate`).
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import jinja2
 from markupsafe import Markup
@@ -47,6 +46,16 @@ def format_number(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def format_measure(value: float | None, unit: str | None) -> str:
+    """`20%`, `4.5 minutes`: symbols stick to the number, words get a space."""
+    if value is None:
+        return ""
+    number = format_number(value)
+    if not unit:
+        return number
+    return f"{number}{unit}" if not unit[0].isalnum() else f"{number} {unit}"
 
 
 def format_emotion(value: int | None) -> Markup:
@@ -119,6 +128,7 @@ class PageBuilder:
             mdi=lambda text: Markup(self.markdown.inline(text)),
             href=lambda url: Markup(escape_url(url)),
             number=format_number,
+            measure=format_measure,
             emotion=format_emotion,
         )
 

@@ -10,7 +10,7 @@ _SLUG_RE = re.compile(SLUG_PATTERN)
 
 
 def is_safe_slug(value: str) -> bool:
-    return bool(_SLUG_RE.match(value))
+    return bool(_SLUG_RE.fullmatch(value))  # `$` alone would accept a trailing newline
 
 
 def slugify(text: str) -> str:
