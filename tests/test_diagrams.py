@@ -1,0 +1,464 @@
+"""Diagrams: maps -> DOT (golden files, escaping) and DOT -> SVG with the real `dot`.
+
+Regenerate the golden DOT files after an intended change with
+`CJM_UPDATE_GOLDEN=1 pytest tests/test_diagrams.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+import yaml
+from cjm_plugin.catalog import Project, load_project
+from cjm_plugin.diagrams import (
+    Renderer,
+    RenderRequest,
+    emotion_comparison_dot,
+    emotion_curve_dot,
+    inline_svg,
+    journey_dot,
+    overview_dot,
+)
+from cjm_plugin.diagrams.dot_source import EMOTION_FILL, emotion_class
+from cjm_plugin.diagrams.text import (
+    clean,
+    display_width,
+    dot_string,
+    dot_url,
+    html_label,
+    html_lines,
+    one_line,
+    wrap,
+)
+from cjm_plugin.load import LoadedMap
+
+pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz `dot`")
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "golden" / "diagrams"
+UPDATE = os.environ.get("CJM_UPDATE_GOLDEN") == "1"
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+# Text that would break or inject into DOT, XML or HTML if it were not escaped.
+HOSTILE = [
+    "<script>alert('x')</script>",
+    '"]; a -> b [label="pwned"',
+    "{braces} [brackets] |pipes| <<>>",
+    "back\\slash \\N \\G \\n \\l and a last one\\",
+    "&amp; &lt; &#65; &nbsp; & ;",
+    "]]> <!-- not a comment --> <![CDATA[ x ]]>",
+    "line one\nline two\r\nline three",
+    "emoji 😀🎭👩🏽‍💻 done",
+    "中文触点名称很长很长很长很长很长很长的名字",
+    "שלום עולם مرحبا بالعالم",
+    "tab\there, bell\x07 and\x1b escape",
+]
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def hostile_map() -> dict:
+    touchpoints = [
+        {"name": text, "channel": "web", "owner": "Team <b>&</b>", "emotion": n % 5 - 2,
+         "description": f"About: {text}"}
+        for n, text in enumerate(HOSTILE)
+    ]
+    return {
+        "persona": {"name": 'Hostile "persona" <i>\\</i>', "id": "hostile"},
+        "lanes": [
+            {"id": "cx", "name": "CX & <b>ops</b>", "description": '"]; c -> d ['},
+            {"id": "prod", "name": "Production {x}"},
+        ],
+        "stages": [
+            {"id": "first", "name": 'Stage "]; x -> y [ {} \\', "emotion": -2,
+             "feeling": "שלום <b>", "touchpoints": touchpoints[:6],
+             "pain_points": ["pain <b>bold</b>", {"text": "high & \\N", "severity": "high"}],
+             "lanes": {"cx": ['item "quoted"', "{braces}"], "prod": ["<script>x</script>"]}},
+            {"id": "second", "name": "数码 stage 😀", "touchpoints": touchpoints[6:]},
+            {"id": "third", "name": "Third", "emotion": 2, "lanes": {"prod": ["done\\"]}},
+        ],
+    }
+
+
+def simple_map(persona_id: str, emotions: list[int | None], name: str | None = None) -> dict:
+    stage_ids = ["awareness", "consideration", "decision", "purchase", "retention"]
+    return {
+        "persona": {"name": name or persona_id.title(), "id": persona_id},
+        "stages": [
+            {"id": stage_ids[n], "name": stage_ids[n].title(), "emotion": emotion,
+             "touchpoints": [{"name": f"{persona_id} touchpoint {n}", "emotion": emotion}],
+             "pain_points": [f"pain {n}"] * (n % 3)}
+            for n, emotion in enumerate(emotions)
+        ],
+    }
+
+
+def load_maps(tmp_path: Path, *maps: dict) -> list[LoadedMap]:
+    folder = tmp_path / "maps"
+    folder.mkdir(parents=True, exist_ok=True)
+    for data in maps:
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (folder / f"{data['persona']['id']}.yml").write_text(text, "utf-8")
+    project = load_project([folder], base=tmp_path)
+    assert project.errors == [], [str(d) for d in project.errors]
+    return project.maps
+
+
+def example_project() -> Project:
+    project = load_project([REPO / "maps"], base=REPO)
+    assert project.maps, "the example maps in maps/ are missing"
+    assert project.errors == [], [str(d) for d in project.errors]
+    return project
+
+
+def stage_url(persona: str):
+    return lambda stage: f"../{persona}/{stage}/?from=journey&x=1#top"
+
+
+def cell_url(persona: str, stage: str) -> str:
+    return f"{persona}/{stage}/"
+
+
+def render_svg(tmp_path: Path, dot: str, prefix: str = "d-") -> str:
+    result = Renderer(tmp_path / "cache").render(dot)
+    assert result.error is None, result.error
+    return inline_svg(result.svg, prefix)
+
+
+def node_groups(root: ET.Element, prefix: str = "d-") -> dict[str, ET.Element]:
+    """Graphviz node groups by id, without the page prefix."""
+    return {
+        g.get("id").removeprefix(prefix): g
+        for g in root.iter(f"{SVG}g")
+        if "node" in (g.get("class") or "").split()
+    }
+
+
+def texts(element: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in element.iter(f"{SVG}text")]
+
+
+def hrefs(root: ET.Element) -> list[str]:
+    return [a.get(f"{XLINK}href") for a in root.iter(f"{SVG}a") if a.get(f"{XLINK}href")]
+
+
+def tooltip(element: ET.Element) -> str | None:
+    anchor = next(element.iter(f"{SVG}a"), None)
+    return None if anchor is None else anchor.get(f"{XLINK}title")
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8", newline="\n")
+        return
+    assert path.exists(), f"{path} is missing; create it with CJM_UPDATE_GOLDEN=1"
+    expected = path.read_text("utf-8")
+    assert text == expected, f"{name} changed; if intended, run with CJM_UPDATE_GOLDEN=1 and review"
+
+
+# --- text helpers -----------------------------------------------------------------------
+
+
+def test_wrap_keeps_every_word_and_respects_the_width():
+    text = "Networking events and conferences with a supercalifragilisticexpialidocious word"
+    lines = wrap(text, 22)
+    assert all(display_width(line) <= 22 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert lines[0] == "Networking events and"
+
+
+def test_wrap_breaks_chinese_by_display_width_and_keeps_line_breaks():
+    lines = wrap("中文触点名称很长很长很长很长很长很长的名字", 10)
+    assert all(display_width(line) <= 10 for line in lines)
+    assert "".join(lines) == "中文触点名称很长很长很长很长很长很长的名字"
+    assert wrap("one\ntwo", 22) == ["one", "two"]
+
+
+def test_wrap_shortens_to_max_lines_with_an_ellipsis():
+    lines = wrap("word " * 40, 12, max_lines=2)
+    assert len(lines) == 2 and lines[1].endswith("…") and display_width(lines[1]) <= 12
+
+
+def test_clean_drops_characters_xml_forbids():
+    assert clean("a\x00b\x07c\x1bd\x85e\ud800f\uffff") == "abcdef"
+    assert clean("a\r\nb\rc\td") == "a\nb\nc d"
+
+
+def test_emotion_classes_are_valid_css_names():
+    assert [emotion_class(e) for e in (-2, -1, 0, 1, 2, None)] == [
+        "cjm-emotion-m2", "cjm-emotion-m1", "cjm-emotion-0", "cjm-emotion-1", "cjm-emotion-2",
+        "cjm-emotion-none"]
+
+
+def test_escaped_strings_round_trip_through_real_dot(tmp_path):
+    """Random nasty text as tooltip, URL, and label comes out of `dot` exactly as it went in."""
+    alphabet = list('\\"<>&;[]{}|=-#%\'`$ \n') + list("aZ09") + ["&amp;", "&#92;", "\\N", "\\G",
+                                                               "\\n", "\\\\", "😀", "中", "ש"]
+    chooser = random.Random(1234)
+    samples = ["".join(chooser.choice(alphabet) for _ in range(chooser.randint(1, 14)))
+               for _ in range(300)]
+    samples += ["\\", "\\\\", '"', '\\"', "&", "&amp;", "\\N", "a\\", "x\n\ny"]
+    lines = ["digraph g {"]
+    for n, sample in enumerate(samples):
+        label = html_label(html_lines([one_line(sample) or "-"]))
+        lines.append(f"n{n} [id={dot_string(f'n{n}')} label={label} "
+                     f"tooltip={dot_string(sample)} URL={dot_url(sample)}]")
+    svg = render_svg(tmp_path, "\n".join(lines + ["}"]) + "\n")
+    groups = node_groups(ET.fromstring(svg))
+    for n, sample in enumerate(samples):
+        group = groups[f"n{n}"]
+        anchor = next(group.iter(f"{SVG}a"))
+        assert anchor.get(f"{XLINK}title") == re.sub(" +", " ", clean(sample))
+        assert unquote(anchor.get(f"{XLINK}href")) == clean(sample)
+        assert texts(group) == [one_line(sample) or "-"]
+
+
+# --- DOT from maps --------------------------------------------------------------------
+
+
+def test_hostile_text_cannot_add_nodes_or_edges(tmp_path):
+    (loaded,) = load_maps(tmp_path, hostile_map())
+    dot = journey_dot(loaded, stage_url("hostile"))
+    result = subprocess.run(["dot", "-Tjson0"], input=dot.encode(), capture_output=True, check=True)
+
+    graph = json.loads(result.stdout)
+    names = [node["name"] for node in graph["objects"] if "nodes" not in node]
+    stages = loaded.map.stages
+    touchpoints = sum(len(stage.touchpoints) for stage in stages)
+    lanes = len(loaded.map.lanes)
+    assert len(names) == len(stages) + touchpoints + lanes + lanes * len(stages) + 1
+    assert not {"a", "b", "c", "d", "x", "y"} & set(names)
+    assert all(name.startswith(("Stage ", "Lane ", "Legend")) for name in names)
+
+
+def test_journey_dot_is_deterministic(tmp_path):
+    first = journey_dot(load_maps(tmp_path / "a", hostile_map())[0], stage_url("hostile"))
+    second = journey_dot(load_maps(tmp_path / "b", hostile_map())[0], stage_url("hostile"))
+    assert first == second
+
+
+def test_journey_svg_shows_hostile_text_as_text(tmp_path):
+    (loaded,) = load_maps(tmp_path, hostile_map())
+    made: list[str] = []
+
+    def url(stage: str) -> str:
+        made.append(f"../hostile/{stage}/?a=1&b=\"2\"#x")
+        return made[-1]
+
+    svg = render_svg(tmp_path, journey_dot(loaded, url))
+    assert "<!--" not in svg and "<?xml" not in svg
+    root = ET.fromstring(svg)  # well-formed XML
+    assert not [el for el in root.iter() if el.tag.lower().endswith(("script", "foreignobject"))]
+    groups = node_groups(root)
+    for number, stage in enumerate(loaded.map.stages, start=1):
+        header = groups[f"stage-{number}"]
+        assert " ".join(texts(header)).startswith(" ".join(wrap(stage.name, 22, 3)))
+        assert "cjm-stage" in header.get("class")
+        assert emotion_class(stage.emotion) in header.get("class")
+        for position, touchpoint in enumerate(stage.touchpoints, start=1):
+            group = groups[f"touchpoint-{number}-{position}"]
+            assert texts(group)[: len(wrap(touchpoint.name, 22, 4))] == wrap(touchpoint.name, 22, 4)
+            tip = tooltip(group)
+            assert tip.startswith(one_line(touchpoint.name))
+            assert tip.endswith(one_line(touchpoint.description))
+            assert f"cjm-touchpoint {emotion_class(touchpoint.emotion)}" in group.get("class")
+            fill = next(group.iter(f"{SVG}path")).get("fill")
+            assert fill == EMOTION_FILL[touchpoint.emotion]
+    # The raw text survives in the tooltips too: markup characters are text, not elements.
+    tips = "\n".join(a.get(f"{XLINK}title") or "" for a in root.iter(f"{SVG}a"))
+    for text in HOSTILE:
+        assert f"About: {one_line(text)}" in tips
+    assert "<script>alert('x')</script>" in tips and "&amp; &lt; &#65; &nbsp; & ;" in tips
+    # `"` is not allowed in a URL: it arrives percent-encoded, the rest as given.
+    assert {unquote(h) for h in hrefs(root)} == set(made) and len(set(made)) == 3
+    assert "../hostile/first/?a=1&b=%222%22#x" in hrefs(root)
+    lane_group = groups["lane-cx-1"]
+    assert texts(lane_group) == ['• item "quoted"', "• {braces}"]
+    assert tooltip(lane_group).startswith("CX & <b>ops</b> at Stage")
+
+
+def test_journey_svg_titles_and_legend(tmp_path):
+    (loaded,) = load_maps(tmp_path, hostile_map())
+    svg = render_svg(tmp_path, journey_dot(loaded, stage_url("hostile")))
+    root = ET.fromstring(svg)
+    title = root.find(f"{SVG}title")
+    # Names can't hold a backslash before a quote in DOT: a look-alike stands in for it.
+    assert title.text == 'Customer journey of Hostile "persona" <i>\u29f5</i>'
+    assert root.get("aria-labelledby") == title.get("id") == "d-title"
+    assert root.get("role") == "group"  # it has links, which role="img" would hide
+    groups = node_groups(root)
+    assert groups["stage-1"].find(f"{SVG}title").text.startswith('Stage 1: Stage "]; x -> y')
+    legend = " ".join(texts(groups["legend"]))
+    for word in ("very negative", "negative", "neutral", "positive", "very positive", "not set"):
+        assert word in legend
+
+
+def test_journey_without_lanes_has_no_lane_nodes(tmp_path):
+    (loaded,) = load_maps(tmp_path, simple_map("ann", [0, 1, -1]))
+    dot = journey_dot(loaded, stage_url("ann"))
+    assert "cjm-lane" not in dot
+    groups = node_groups(ET.fromstring(render_svg(tmp_path, dot)))
+    assert sorted(groups) == ["legend", "stage-1", "stage-2", "stage-3",
+                              "touchpoint-1-1", "touchpoint-2-1", "touchpoint-3-1"]
+
+
+def _centre_x(group: ET.Element) -> float:
+    xs = [float(v) for el in group.iter() for v in re.findall(r"[-\d.]+", el.get("points") or "")[::2]]
+    path = next(group.iter(f"{SVG}path"), None)
+    if path is not None:
+        xs += [float(x) for x in re.findall(r"(-?[\d.]+),", path.get("d"))]
+    return (min(xs) + max(xs)) / 2
+
+
+def test_journey_stages_go_left_to_right_with_touchpoints_under_them(tmp_path):
+    (loaded,) = load_maps(tmp_path, hostile_map())
+    groups = node_groups(ET.fromstring(render_svg(tmp_path, journey_dot(loaded, stage_url("h")))))
+    xs = [_centre_x(groups[f"stage-{n}"]) for n in (1, 2, 3)]
+    assert xs == sorted(xs)
+    for position in range(1, 7):
+        assert abs(_centre_x(groups[f"touchpoint-1-{position}"]) - xs[0]) < 2
+    assert abs(_centre_x(groups["lane-prod-3"]) - xs[2]) < 2
+
+
+def test_emotion_curve_places_points_by_stage_and_emotion(tmp_path):
+    (loaded,) = load_maps(tmp_path, simple_map("ann", [0, 2, None, -2, 1]))
+    svg = render_svg(tmp_path, emotion_curve_dot(loaded, stage_url("ann")))
+    root = ET.fromstring(svg)
+    groups = node_groups(root)
+    assert "point-3" not in groups  # no emotion, no point
+    points = {n: groups[f"point-{n}"] for n in (1, 2, 4, 5)}
+    ys = {n: float(next(g.iter(f"{SVG}text")).get("y")) for n, g in points.items()}
+    assert ys[2] < ys[5] < ys[1] < ys[4]  # SVG y grows downwards: +2 is highest
+    xs = [_centre_x(points[n]) for n in (1, 2, 4, 5)]
+    assert xs == sorted(xs)
+    assert texts(points[2]) == ["very positive"]
+    assert "cjm-emotion-2" in points[2].get("class")
+    # Pain badges at the stages with pain points: stage 2 has 1, stage 3 has 2.
+    assert texts(groups["pain-2"]) == ["⚠ 1"] and texts(groups["pain-3"]) == ["⚠ 2"]
+    assert "pain-1" not in groups
+    assert tooltip(groups["pain-3"]).splitlines() == ["2 pain points at Decision:", "• pain 2", "• pain 2"]
+    # The gap where stage 3 has no emotion is drawn dashed.
+    curves = [g for g in root.iter(f"{SVG}g") if "cjm-curve" in (g.get("class") or "")]
+    dashed = [g for g in curves if next(g.iter(f"{SVG}path")).get("stroke-dasharray")]
+    assert len(curves) == 3 and len(dashed) == 1
+    assert set(hrefs(root)) == {stage_url("ann")(s) for s in
+                                ("awareness", "consideration", "decision", "purchase", "retention")}
+
+
+def test_emotion_comparison_has_a_line_per_persona(tmp_path):
+    maps = load_maps(tmp_path, simple_map("ann", [0, 1, -1]), simple_map("bob", [None, -2, 2, 1]),
+                     simple_map("cy", [1, 1], name='Cy "<b>"'))
+    svg = render_svg(tmp_path, emotion_comparison_dot(
+        maps, cell_url, ["awareness", "consideration"], persona_url=lambda p: f"{p}/"))
+    root = ET.fromstring(svg)
+    groups = node_groups(root)
+    assert {"point-ann-awareness", "point-bob-consideration", "point-cy-consideration"} <= set(groups)
+    assert "point-bob-awareness" not in groups
+    assert texts(groups["persona-cy"]) == ["◆\u00a0", 'Cy "<b>"']
+    assert tooltip(groups["persona-cy"]) == 'Cy "<b>": solid line, diamond markers'
+    assert set(hrefs(root)) == {cell_url(m.id, s.id) for m in maps for s in m.map.stages
+                                if s.emotion is not None} | {"ann/", "bob/", "cy/"}
+    stage_labels = [" ".join(texts(groups[f"stage-{s}"])) for s in
+                    ("awareness", "consideration", "decision", "purchase")]
+    assert stage_labels == ["Awareness", "Consideration", "Decision", "Purchase"]
+    curves = [g for g in root.iter(f"{SVG}g") if "cjm-curve" in (g.get("class") or "")]
+    assert len(curves) == 2 + 2 + 1
+
+
+def test_overview_has_a_cell_per_persona_stage(tmp_path):
+    maps = load_maps(tmp_path, simple_map("ann", [0, 1, -1]), simple_map("bob", [None, -2, 2, 1]))
+    order = ["awareness", "consideration", "decision", "purchase", "unused"]
+    svg = render_svg(tmp_path, overview_dot(maps, order, cell_url, stage_names={"decision": "Decide!"}))
+    root = ET.fromstring(svg)
+    groups = node_groups(root)
+    cells = sorted(k for k in groups if k.startswith("cell-"))
+    assert cells == sorted(f"cell-{m.id}-{s.id}" for m in maps for s in m.map.stages)
+    assert "cjm-emotion-none" in groups["cell-bob-awareness"].get("class")
+    assert "cjm-emotion-m2" in groups["cell-bob-consideration"].get("class")
+    assert texts(groups["stage-decision"]) == ["Decide!"]
+    assert texts(groups["stage-unused"]) == ["unused"]  # a shared stage nobody has yet
+    assert set(hrefs(root)) == {cell_url(m.id, s.id) for m in maps for s in m.map.stages}
+    # columns follow the given order, rows the maps
+    xs = [_centre_x(groups[f"stage-{s}"]) for s in order]
+    assert xs == sorted(xs)
+
+
+# --- the example maps -------------------------------------------------------------------
+
+
+def example_dots(project: Project) -> dict[str, str]:
+    vocabulary = project.vocabulary
+    order = [s.id for s in vocabulary.stages] if vocabulary else []
+    names = {s.id: s.name for s in vocabulary.stages} if vocabulary else {}
+    dots = {}
+    for loaded in project.maps:
+        url = stage_url(loaded.id)
+        dots[f"{loaded.id}.journey.dot"] = journey_dot(loaded, url)
+        dots[f"{loaded.id}.emotion.dot"] = emotion_curve_dot(loaded, url)
+    dots["comparison.dot"] = emotion_comparison_dot(project.maps, cell_url, order, names,
+                                                    persona_url=lambda p: f"{p}/")
+    dots["overview.dot"] = overview_dot(project.maps, order, cell_url, names,
+                                        persona_url=lambda p: f"{p}/",
+                                        stage_url=lambda s: f"stages/{s}/")
+    return dots
+
+
+def test_golden_dot_for_example_maps():
+    dots = example_dots(example_project())
+    for name, text in dots.items():
+        check_golden(name, text)
+    if not UPDATE:
+        stale = {p.name for p in GOLDEN.glob("*.dot")} - set(dots)
+        assert not stale, f"golden files without a map: {sorted(stale)}; delete them"
+
+
+def test_example_maps_render_with_every_touchpoint_and_link(tmp_path):
+    project = example_project()
+    dots = example_dots(project)
+    renderer = Renderer(tmp_path / "cache")
+    results = renderer.render_all(
+        RenderRequest(name, dot, id_prefix=re.sub(r"\W", "-", name) + "-") for name, dot in dots.items())
+    assert renderer.runs == len(dots)
+    for loaded in project.maps:
+        made = {stage_url(loaded.id)(stage.id) for stage in loaded.map.stages}
+        for kind in ("journey", "emotion"):
+            name = f"{loaded.id}.{kind}.dot"
+            result = results[name]
+            assert result.error is None, f"{loaded.source.display}: {result.error}"
+            assert "\n\n" not in result.svg
+            root = ET.fromstring(result.svg)
+            assert set(hrefs(root)) <= made
+            if kind == "journey":
+                assert set(hrefs(root)) == made
+                shown = "\n".join(texts(root))
+                for stage in loaded.map.stages:
+                    for touchpoint in stage.touchpoints:
+                        for line in wrap(touchpoint.name, 22, 4):
+                            assert line in shown, (loaded.id, touchpoint.name)
+    for name in ("comparison.dot", "overview.dot"):
+        assert results[name].error is None
+        ET.fromstring(results[name].svg)
+    # Several diagrams on one page never share an id.
+    ids = [el.get("id") for r in results.values() for el in ET.fromstring(r.svg).iter() if el.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_diagrams_core_does_not_import_mkdocs():
+    package = REPO / "plugins" / "cjm_plugin" / "diagrams"
+    for path in package.glob("*.py"):
+        imports = [line for line in path.read_text("utf-8").splitlines()
+                   if line.lstrip().startswith(("import ", "from "))]
+        assert not [line for line in imports if "mkdocs" in line], path.name
