@@ -263,3 +263,12 @@ def test_nothing_is_written_into_docs_or_maps(tmp_path):
              if p.is_file() and "site" not in p.relative_to(tmp_path).parts[:1]
              and ".cache" not in p.relative_to(tmp_path).parts[:1]}
     assert after == before
+
+
+def test_edit_link_without_repo_url_is_folded(tmp_path):
+    config = make_site(tmp_path, maps={"minimal.yml": MINIMAL_MAP}, config={
+        "edit_uri": "https://git.example.org/team/site/edit/main/docs/",
+        "theme": {"name": "material", "features": ["content.action.edit"]}})
+    site = build_site(config)
+    edit = BeautifulSoup(read(site, "journeys/minimal/"), "html.parser").select_one('a[title="Edit this page"]')
+    assert edit["href"] == "https://git.example.org/team/site/edit/main/maps/minimal.yml"

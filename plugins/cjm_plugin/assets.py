@@ -25,3 +25,51 @@ STYLESHEET = """\
 [data-md-color-scheme="slate"] .cjm-diagram svg { background: #f5f5f5; border-radius: 4px; }
 .cjm-notice { border-left: 4px solid #ef6c00; padding: 0.5em 1em; }
 """
+
+# Click a column title to sort a table (backlog, inventory). Works with Material's instant
+# navigation (`document$`) and without it; tables stay plain tables with JavaScript off.
+SCRIPT = """\
+(function () {
+  var rank = {high: 0, medium: 1, low: 2};
+  function key(cell) {
+    var text = (cell && cell.textContent || "").trim();
+    var lower = text.toLowerCase();
+    if (lower in rank) return [0, rank[lower], ""];
+    var number = parseFloat(text.replace(/[^0-9.+-]/g, ""));
+    if (text !== "" && !isNaN(number) && /^[-+]?[0-9]/.test(text)) return [1, number, ""];
+    return [text === "" ? 3 : 2, 0, lower];
+  }
+  function compare(a, b) {
+    for (var i = 0; i < 3; i++) { if (a[i] < b[i]) return -1; if (a[i] > b[i]) return 1; }
+    return 0;
+  }
+  function sortable(table) {
+    var head = table.tHead;
+    if (!head || table.dataset.cjmSortable) return;
+    table.dataset.cjmSortable = "yes";
+    Array.prototype.forEach.call(head.rows[0].cells, function (th, column) {
+      th.style.cursor = "pointer";
+      th.title = "Sort by " + th.textContent.trim();
+      th.addEventListener("click", function () {
+        var body = table.tBodies[0];
+        var down = th.getAttribute("aria-sort") === "ascending";
+        Array.prototype.forEach.call(head.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", down ? "descending" : "ascending");
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var order = compare(key(a.cells[column]), key(b.cells[column]));
+          return down ? -order : order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+  function setUp() {
+    if (!document.querySelector(".cjm-sortable")) return;
+    document.querySelectorAll("article table").forEach(sortable);
+  }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(setUp);
+  else if (document.readyState !== "loading") setUp();
+  else document.addEventListener("DOMContentLoaded", setUp);
+})();
+"""

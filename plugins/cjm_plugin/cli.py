@@ -10,9 +10,14 @@ from pathlib import Path
 from . import __version__
 from .catalog import VOCABULARY_FILE, load_project
 from .diagnostics import format_github
+from .export import KINDS, to_csv, to_json
+from .generate import GenerateError, site_files, write_site
 from .model import map_json_schema, vocabulary_json_schema
+from .pages import PageOptions
 from .reference import reference_markdown
+from .site import SiteOptions, build_site
 from .starter import starter_map
+from .urls import SitePaths
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -70,6 +75,96 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_valid(paths: list[Path], strict: bool = False):
+    """Load maps for a command that writes output: print every message as `cjm validate`
+    does, and return None (exit 1) when any map is invalid, so nothing half-done is written."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for path in missing:
+            print(f"{path}: no such file or folder; pass the folder of your maps", file=sys.stderr)
+        return None
+    project = load_project(paths)
+    for diagnostic in project.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    if project.errors or (strict and project.warnings):
+        print(f"{len(project.errors)} error(s), {len(project.warnings)} warning(s) in maps;"
+              " nothing written", file=sys.stderr)
+        return None
+    return project
+
+
+def _generate(args: argparse.Namespace) -> int:
+    project = _load_valid([Path(args.maps)], strict=args.strict)
+    if project is None:
+        return 1
+    paths = SitePaths(args.prefix.strip("/"))
+    options = SiteOptions(
+        diagrams=not args.no_diagrams,
+        pages=PageOptions(paths=paths, use_directory_urls=not args.no_directory_urls),
+    )
+    site = build_site(project, options)
+    for message in site.messages:
+        print(message, file=sys.stderr)
+    if site.fatal:
+        print(f"{site.fatal}; nothing written", file=sys.stderr)
+        return 1
+    if args.strict and site.messages:
+        print(f"{len(site.messages)} message(s) while building; nothing written", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"{out}: is a file; --out takes a folder (the docs folder of your site)",
+              file=sys.stderr)
+        return 1
+    try:
+        result = write_site(out, site_files(site), paths.prefix)
+    except GenerateError as error:
+        print(f"cjm generate: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"cjm generate: {error}", file=sys.stderr)
+        return 1
+    where = out / paths.prefix if paths.prefix else out
+    print(f"{where}: {len(result.written)} file(s) written, {len(result.unchanged)} unchanged,"
+          f" {len(result.removed)} removed ({len(project.maps)} map(s))")
+    files = site_files(site)
+    settings = [("extra_css", paths.stylesheet), ("extra_javascript", paths.script)]
+    for setting, src in settings:
+        if src in files:
+            print(f"hint: add `{src}` to `{setting}` in your site's configuration"
+                  " (mkdocs.yml, properdocs.yml, or [project] in zensical.toml)")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    kinds = list(KINDS) if args.kind == "all" else [args.kind]
+    if args.format == "csv" and args.kind == "all" and not args.out:
+        print("cjm export: CSV holds one kind per file; pass --kind (touchpoints, pain_points,"
+              " opportunities, metrics) or --out FOLDER for one file per kind", file=sys.stderr)
+        return 2
+    project = _load_valid([Path(p) for p in args.paths] or [Path("maps")])
+    if project is None:
+        return 1
+    if args.format == "json":
+        outputs = {args.out: to_json(project, kinds, single=args.kind != "all")}
+    elif args.kind != "all":
+        outputs = {args.out: to_csv(project, args.kind)}
+    else:
+        folder = Path(args.out)
+        if folder.exists() and not folder.is_dir():
+            print(f"{folder}: is a file; with --kind all, --out takes a folder", file=sys.stderr)
+            return 1
+        folder.mkdir(parents=True, exist_ok=True)
+        outputs = {str(folder / f"{kind}.csv"): to_csv(project, kind) for kind in kinds}
+    for target, text in outputs.items():
+        if target:
+            Path(target).write_bytes(text.encode("utf-8"))
+            print(f"wrote {target}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cjm", description="Customer journey maps as code.")
     parser.add_argument("--version", action="version", version=f"cjm {__version__}")
@@ -96,6 +191,31 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("name", help="the persona's name, for example \"Hotel guest\"")
     new.add_argument("--dir", default="maps", help="folder of the maps (default: maps/)")
     new.set_defaults(run=_new)
+
+    generate = commands.add_parser(
+        "generate", help="write the generated pages to a docs folder, for engines without plugins")
+    generate.add_argument("--out", required=True,
+                          help="the docs folder of the other site (pages go to OUT/PREFIX/)")
+    generate.add_argument("--maps", default="maps", help="folder of the maps (default: maps/)")
+    generate.add_argument("--prefix", default="journeys",
+                          help="folder of the generated pages under OUT (default: journeys)")
+    generate.add_argument("--no-directory-urls", action="store_true",
+                          help="links for a site with `use_directory_urls: false`")
+    generate.add_argument("--no-diagrams", action="store_true", help="leave out the diagrams")
+    generate.add_argument("--strict", action="store_true",
+                          help="write nothing when there are warnings too")
+    generate.set_defaults(run=_generate)
+
+    export = commands.add_parser(
+        "export", help="touchpoints, pain points, opportunities and metrics as JSON or CSV")
+    export.add_argument("paths", nargs="*", help="map files or folders (default: maps/)")
+    export.add_argument("--format", choices=["json", "csv"], default="json",
+                        help="json (default) or csv")
+    export.add_argument("--kind", choices=[*KINDS, "all"], default="all",
+                        help="what to export (default: all; with csv, all needs --out FOLDER)")
+    export.add_argument("--out", help="write to this file (a folder for csv with --kind all)"
+                        " instead of standard output")
+    export.set_defaults(run=_export)
     return parser
 
 

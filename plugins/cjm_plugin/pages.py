@@ -155,6 +155,29 @@ class PageBuilder:
         content = self.env.get_template(template).render(self._context(src, **values))
         return GeneratedPage(src, content, source)
 
+    def fragment(self, page_src: str, macro: str, **values) -> str:
+        """One table of `_tables.j2` for a hand-written page at `page_src` (see embeds.py).
+
+        Its links are final URLs: the fragment is inserted after MkDocs rewrote `.md` links.
+        """
+        context = self._context(page_src, **values)
+        context["link"] = context["url"]
+        module = self.env.get_template("_tables.j2").make_module(context)
+        return str(getattr(module, macro)(**values))
+
+    def top_pain(self, loaded: LoadedMap) -> dict[str, object]:
+        """The most severe pain point of each stage (the first one among equals)."""
+        return {
+            s.id: min(s.pain_points, key=lambda p: SEVERITY_ORDER[p.severity]) if s.pain_points else None
+            for s in loaded.map.stages
+        }
+
+    def item_rows(self, kind: str) -> list[dict]:
+        """Every pain point or opportunity (`kind` is the stage field) with its map and stage."""
+        return [dict(map=loaded, stage=stage, item=item)
+                for loaded in self.project.maps for stage in loaded.map.stages
+                for item in getattr(stage, kind)]
+
     # -- views across maps ----------------------------------------------------------------
 
     def shared_stage_ids(self) -> list[str]:
@@ -177,12 +200,10 @@ class PageBuilder:
         """Pain points by severity and opportunities by status, each in map and stage order."""
         pains: dict[str | None, list[dict]] = {}
         opportunities: dict[str | None, list[dict]] = {}
-        for loaded in self.project.maps:
-            for stage in loaded.map.stages:
-                for pain in stage.pain_points:
-                    pains.setdefault(pain.severity, []).append(dict(map=loaded, stage=stage, item=pain))
-                for idea in stage.opportunities:
-                    opportunities.setdefault(idea.status, []).append(dict(map=loaded, stage=stage, item=idea))
+        for row in self.item_rows("pain_points"):
+            pains.setdefault(row["item"].severity, []).append(row)
+        for row in self.item_rows("opportunities"):
+            opportunities.setdefault(row["item"].status, []).append(row)
         pain_groups = [
             ((severity or "severity not set").capitalize(), pains[severity])
             for severity in sorted(pains, key=SEVERITY_ORDER.__getitem__)
@@ -229,14 +250,9 @@ class PageBuilder:
                             shared=self.shared_stage_ids(), problems=self.problems)
 
     def persona_page(self, loaded: LoadedMap, shared: list[str]) -> GeneratedPage:
-        src = self.paths.persona(loaded.id)
-        stages = loaded.map.stages
-        top_pain = {
-            s.id: min(s.pain_points, key=lambda p: SEVERITY_ORDER[p.severity]) if s.pain_points else None
-            for s in stages
-        }
-        return self._render("persona.md.j2", src, loaded, m=loaded.map, pid=loaded.id,
-                            top_pain=top_pain, problems=self._problems_for(loaded))
+        return self._render("persona.md.j2", self.paths.persona(loaded.id), loaded, m=loaded.map,
+                            pid=loaded.id, top_pain=self.top_pain(loaded),
+                            problems=self._problems_for(loaded))
 
     def stage_page(self, loaded: LoadedMap, stage: Stage, previous: Stage | None,
                    following: Stage | None, shared: bool) -> GeneratedPage:

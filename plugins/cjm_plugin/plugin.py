@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
+from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
 from typing import Literal
 
+import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page
 
 from .catalog import Project, load_project
 from .diagnostics import Diagnostic
+from .embeds import EmbedError, EmbedRenderer, PageEmbeds, extract, notice
 from .load import LoadedMap
 from .pages import GeneratedPage, PageOptions
 from .site import SiteBuild, SiteOptions, build_site
@@ -67,6 +71,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.last_good: dict[str, LoadedMap] = {}  # by map file, for `mkdocs serve`
         self.site: SiteBuild | None = None
         self.generated: dict[str, GeneratedPage] = {}
+        self.page_embeds: dict[str, PageEmbeds] = {}
+        self.markdown: markdown.Markdown | None = None
 
     # -- configuration --------------------------------------------------------------------
 
@@ -75,6 +81,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.page_embeds, self.markdown = {}, None  # `mkdocs serve` reuses the plugin
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         self.maps_dir = (root / self.config.maps_dir).resolve()
@@ -87,6 +94,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
             )
         if self.paths.stylesheet not in config.extra_css:
             config.extra_css.append(self.paths.stylesheet)
+        if self.paths.script not in config.extra_javascript:
+            config.extra_javascript.append(self.paths.script)
         self.site_options = SiteOptions(
             diagrams=self.config.diagrams,
             on_missing_dot=self.config.on_missing_dot,
@@ -209,12 +218,76 @@ class CjmPlugin(BasePlugin[CjmConfig]):
             return "full"
         return "personas" if len(self.site.project.maps) <= AUTO_NAV_PERSONAS_LIMIT else "index"
 
+    # -- embeds in hand-written pages ------------------------------------------------------
+
+    # Before other plugins see the Markdown: the blocks become placeholders that no
+    # Markdown extension can touch, whatever their indentation (admonitions, tabs).
+    @event_priority(50)
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        if self.site is None or page.file.generated_by is not None or "cjm" not in markdown:
+            return markdown
+        found = extract(markdown, first_line=_first_line(page, markdown))
+        if found.embeds:
+            self.page_embeds[page.file.src_uri] = found
+        return found.markdown
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        found = self.page_embeds.pop(page.file.src_uri, None)
+        if found is None:
+            return html
+        renderer = EmbedRenderer(self.site.builder, self.site.diagram_for_page)
+        where = _display_path(page, config, self.root)
+        for placeholder, embed in found.embeds.items():
+            try:
+                kind, content = renderer.render(embed.options, page.file.src_uri)
+                if kind == "markdown":
+                    content = self._markdown(config).reset().convert(content)
+            except EmbedError as error:
+                log.warning(f"{where}:{embed.line}: cjm block: {error}")
+                content = notice(f"{where}:{embed.line}: {error}")
+            html = html.replace(f"<p>{placeholder}</p>", content).replace(placeholder, content)
+        return html
+
+    def _markdown(self, config: MkDocsConfig) -> markdown.Markdown:
+        """The site's own Markdown set-up, for tables that embeds insert."""
+        if self.markdown is None:
+            self.markdown = markdown.Markdown(extensions=config.markdown_extensions,
+                                              extension_configs=config.mdx_configs)
+        return self.markdown
+
+    def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        # A map's edit URL is `<edit_uri>../maps/x.yml`; fold the `..` so it reads cleanly
+        # whether or not `repo_url` is set (only then does MkDocs fold it itself).
+        if page.file.src_uri in self.generated and page.edit_url and "/../" in page.edit_url:
+            parts = urlsplit(page.edit_url)
+            page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
+        return context
+
     # -- serve ----------------------------------------------------------------------------
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
         # Maps live outside docs/, so watch them without a `watch:` entry in mkdocs.yml.
         server.watch(str(self.maps_dir))
         return server
+
+
+def _first_line(page: Page, markdown: str) -> int:
+    """Line of the page source where `markdown` starts (front matter comes before it)."""
+    try:
+        source = page.file.content_string
+    except (OSError, TypeError, ValueError):
+        return 1
+    start = source.find(markdown[:200]) if markdown else -1
+    return source.count("\n", 0, start) + 1 if start > 0 else 1
+
+
+def _display_path(page: Page, config: MkDocsConfig, root: Path) -> str:
+    """`docs/research.md`: the page as the writer finds it, from the project folder."""
+    path = Path(config.docs_dir) / page.file.src_path
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _find_page(items: list, src: str) -> tuple[list, int] | None:

@@ -1,0 +1,92 @@
+"""`cjm export`: every touchpoint, pain point, opportunity and metric as rows, for
+spreadsheets, backlogs and other tools.
+
+Each row starts with the persona and the stage it belongs to, followed by every field of the
+item in the order the model declares them (so a field added to the format becomes a column
+at its place, and columns never move between runs). Rows follow the maps (by persona id),
+their stages (journey order) and the items (as written). Empty fields are `null` in JSON and
+empty cells in CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable
+
+from pydantic import BaseModel
+
+from .catalog import Project
+from .model import Metric, Opportunity, PainPoint, Touchpoint
+
+# Export kind -> (the stage field holding the items, the item model).
+KINDS: dict[str, tuple[str, type[BaseModel]]] = {
+    "touchpoints": ("touchpoints", Touchpoint),
+    "pain_points": ("pain_points", PainPoint),
+    "opportunities": ("opportunities", Opportunity),
+    "metrics": ("metrics", Metric),
+}
+
+CONTEXT_COLUMNS = ("persona_id", "persona_name", "stage_id", "stage_name")
+
+
+def columns(kind: str) -> list[str]:
+    """The column names of a kind, in order: context first, then the item's fields."""
+    model = KINDS[kind][1]
+    fields = [name for name in model.model_fields if name not in CONTEXT_COLUMNS]
+    return [*CONTEXT_COLUMNS, *fields]
+
+
+def _value(value: Any) -> Any:
+    # Whole numbers as integers (a target of 10 reads `10`, not `10.0`); other floats keep
+    # every digit (repr), so a spreadsheet and a round trip see the value that was written.
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def rows(project: Project, kind: str) -> list[dict[str, Any]]:
+    """Every item of one kind, as ordered dicts (see `columns`)."""
+    stage_field, model = KINDS[kind]
+    found = []
+    for loaded in project.maps:
+        for stage in loaded.map.stages:
+            for item in getattr(stage, stage_field):
+                row: dict[str, Any] = {
+                    "persona_id": loaded.id,
+                    "persona_name": loaded.map.persona.name,
+                    "stage_id": stage.id,
+                    "stage_name": stage.name,
+                }
+                for name in columns(kind)[len(CONTEXT_COLUMNS):]:
+                    row[name] = _value(getattr(item, name))
+                found.append(row)
+    return found
+
+
+def to_json(project: Project, kinds: Iterable[str], single: bool) -> str:
+    """A list of rows for one kind, or {kind: rows} for several (kinds in `KINDS` order)."""
+    kinds = list(kinds)
+    data: Any = rows(project, kinds[0]) if single else {k: rows(project, k) for k in kinds}
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def to_csv(project: Project, kind: str) -> str:
+    """One kind as CSV: a header row, then one row per item; `\\n` line ends, fields with
+    commas, quotes or line breaks quoted (RFC 4180 otherwise)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    header = columns(kind)
+    writer.writerow(header)
+    for row in rows(project, kind):
+        writer.writerow([_cell(row[name]) for name in header])
+    return buffer.getvalue()
