@@ -148,8 +148,9 @@ def _render_diagrams(site: SiteBuild, options: SiteOptions, names: dict[str, str
         site.diagrams[(pid, name)] = Diagram(pid, name, dot, result.svg, result.error, download)
         site.assets.append(Asset(download, dot))
         if result.error:
+            # A persona's diagram is its map's problem; the site-wide charts are the site's.
             loaded = site.project.by_id(pid)
-            file = loaded.source.display if loaded else "maps/"
+            file = loaded.source.display if loaded else "mkdocs.yml"
             site.messages.append(Diagnostic(file, 1, 1, f"the {name} diagram could not be drawn: {result.error}"))
     site.dot_runs = renderer.runs
 
