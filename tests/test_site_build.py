@@ -272,3 +272,11 @@ def test_edit_link_without_repo_url_is_folded(tmp_path):
     site = build_site(config)
     edit = BeautifulSoup(read(site, "journeys/minimal/"), "html.parser").select_one('a[title="Edit this page"]')
     assert edit["href"] == "https://git.example.org/team/site/edit/main/maps/minimal.yml"
+
+
+def test_table_emotion_colours_match_the_diagrams():
+    from cjm_plugin.assets import STYLESHEET
+    from cjm_plugin.diagrams.dot_source import EMOTION_FILL
+
+    for value, colour in EMOTION_FILL.items():
+        assert f".cjm-emotion-{value + 2}::before {{ color: {colour}; }}" in STYLESHEET

@@ -1,14 +1,14 @@
 """Static files the generated pages use (added to the site by the plugin)."""
 
 STYLESHEET = """\
-/* cjm: journey maps. Colours follow Material's variables, so light and dark schemes work. */
+/* cjm: journey maps. Emotion colours match the diagrams (diagrams/dot_source.py EMOTION_FILL). */
 .cjm-emotion { white-space: nowrap; font-weight: 600; }
 .cjm-emotion::before { content: "\\25CF\\00A0"; }
-.cjm-emotion-0::before { color: #c62828; }
-.cjm-emotion-1::before { color: #ef6c00; }
-.cjm-emotion-2::before { color: #9e9e9e; }
-.cjm-emotion-3::before { color: #7cb342; }
-.cjm-emotion-4::before { color: #2e7d32; }
+.cjm-emotion-0::before { color: #e0705e; }
+.cjm-emotion-1::before { color: #f3ac74; }
+.cjm-emotion-2::before { color: #ece2a6; }
+.cjm-emotion-3::before { color: #a8d2ea; }
+.cjm-emotion-4::before { color: #6cb0e0; }
 .cjm-emotion-none { color: var(--md-default-fg-color--light); }
 .cjm-emotion-none::before { content: ""; }
 .cjm-severity { font-weight: 600; }

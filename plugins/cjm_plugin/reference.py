@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .model import (_check_link, _check_slug, Emotion, Link, Slug, Text, Channel, JourneyMap, Lane, Metric, Opportunity, PainPoint, Persona, Stage,
+from .model import (_check_link, _check_slug, Emotion, Link, Number, Slug, Text, Channel, JourneyMap, Lane, Metric, Opportunity, PainPoint, Persona, Stage,
                     Touchpoint, Vocabulary, VocabularyStage)
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
@@ -27,12 +27,14 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
 
 
 def _type_name(annotation: Any) -> str:
-    named = {Text: "text", Slug: "id", Link: "link", Emotion: "integer -2..2", float: "number",
-             str: "text", int: "integer"}
+    named = {Text: "text", Slug: "id", Link: "link", Emotion: "integer -2..2", Number: "number",
+             float: "number", str: "text", int: "integer"}
     for alias, name in named.items():
         if annotation == alias:
             return name
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:  # constraints do not change what a writer types
+        return _type_name(typing.get_args(annotation)[0])
     arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
     if origin is list:
         return f"list of {_type_name(arguments[0])}"
