@@ -94,10 +94,15 @@ def _load_valid(paths: list[Path], strict: bool = False):
 
 
 def _generate(args: argparse.Namespace) -> int:
+    prefix = "/".join(part for part in args.prefix.split("/") if part)
+    if "\\" in prefix or any(part in ("..", ".") for part in prefix.split("/")) or ":" in prefix:
+        print(f"--prefix {args.prefix}: use a folder inside --out, such as `journeys` or"
+              " `handbook/journeys`", file=sys.stderr)
+        return 2
     project = _load_valid([Path(args.maps)], strict=args.strict)
     if project is None:
         return 1
-    paths = SitePaths(args.prefix.strip("/"))
+    paths = SitePaths(prefix)
     options = SiteOptions(
         diagrams=not args.no_diagrams,
         pages=PageOptions(paths=paths, use_directory_urls=not args.no_directory_urls),
@@ -116,18 +121,16 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"{out}: is a file; --out takes a folder (the docs folder of your site)",
               file=sys.stderr)
         return 1
+    files = site_files(site)
     try:
-        result = write_site(out, site_files(site), paths.prefix)
-    except GenerateError as error:
-        print(f"cjm generate: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
+        result = write_site(out, files, paths.prefix)
+    except (GenerateError, OSError) as error:
         print(f"cjm generate: {error}", file=sys.stderr)
         return 1
     where = out / paths.prefix if paths.prefix else out
     print(f"{where}: {len(result.written)} file(s) written, {len(result.unchanged)} unchanged,"
           f" {len(result.removed)} removed ({len(project.maps)} map(s))")
-    files = site_files(site)
+    # The plugin adds these to the MkDocs configuration itself; another engine needs them listed.
     settings = [("extra_css", paths.stylesheet), ("extra_javascript", paths.script)]
     for setting, src in settings:
         if src in files:
@@ -161,8 +164,20 @@ def _export(args: argparse.Namespace) -> int:
             Path(target).write_bytes(text.encode("utf-8"))
             print(f"wrote {target}", file=sys.stderr)
         else:
-            sys.stdout.write(text)
+            _write_stdout(text)
     return 0
+
+
+def _write_stdout(text: str) -> None:
+    """UTF-8 bytes as they are: no newline translation (CSV ends lines with CRLF itself),
+    whatever the console's encoding."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -81,10 +81,10 @@ def _cell(value: Any) -> str:
 
 
 def to_csv(project: Project, kind: str) -> str:
-    """One kind as CSV: a header row, then one row per item; `\\n` line ends, fields with
-    commas, quotes or line breaks quoted (RFC 4180 otherwise)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    """One kind as CSV (RFC 4180): a header row, then one row per item, `\\r\\n` line ends,
+    fields with commas, quotes or line breaks (`\\n` or `\\r`) quoted."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     header = columns(kind)
     writer.writerow(header)
     for row in rows(project, kind):

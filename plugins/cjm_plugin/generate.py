@@ -11,6 +11,9 @@ deletes a file it did not write. A manifest beside the generated pages
 - removes the files it wrote earlier that are no longer generated (a map was deleted or a
   stage renamed), unless they were changed by hand, and then the folders that became empty.
 
+An interrupted run (Ctrl-C, a full disk) leaves nothing the next run refuses: before touching
+a file, the manifest is rewritten to accept both its current and its new checksum (`pending`).
+
 Same maps, same bytes: pages, assets and the manifest carry no dates and sort their keys.
 """
 
@@ -77,42 +80,49 @@ def _safe_relative(path: str) -> bool:
     )
 
 
-def read_manifest(out: Path, relative: str) -> dict[str, str]:
-    """{path: sha256} of the files an earlier run wrote ({} when there was none)."""
+def read_manifest(out: Path, relative: str) -> dict[str, set[str]]:
+    """{path: accepted sha256s} of the files earlier runs wrote ({} when there were none)."""
     path = out / relative
     if not path.exists() and not path.is_symlink():
         return {}
+    accepted: dict[str, set[str]] = {}
     problem = None
     try:
         if path.is_symlink() or not path.is_file():
             raise ValueError("not a regular file")
         data = json.loads(path.read_text(encoding="utf-8"))
-        files = data.get("files") if isinstance(data, dict) else None
-        if data.get("generator") != "cjm" or not isinstance(files, dict):
+        if not isinstance(data, dict) or data.get("generator") != "cjm":
             raise ValueError("not a cjm manifest")
-        for name, digest in files.items():
-            if not (isinstance(name, str) and _safe_relative(name)):
-                raise ValueError(f"unsafe path `{name}`")
-            if not (isinstance(digest, str) and len(digest) == 64):
-                raise ValueError(f"bad checksum for `{name}`")
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
+        for key in ("files", "pending"):
+            entries = data.get(key, {})
+            if not isinstance(entries, dict):
+                raise ValueError(f"`{key}` is not a mapping")
+            for name, digest in entries.items():
+                if not (isinstance(name, str) and _safe_relative(name)):
+                    raise ValueError(f"unsafe path `{name}`")
+                if not (isinstance(digest, str) and len(digest) == 64):
+                    raise ValueError(f"bad checksum for `{name}`")
+                accepted.setdefault(name, set()).add(digest)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
         problem = str(error)
     if problem is not None:
         raise GenerateError(
             f"{path}: cannot read the manifest of an earlier `cjm generate` ({problem}); if"
             " nothing in that folder needs keeping, delete the folder and run again"
         )
-    return dict(files)
+    return accepted
 
 
-def manifest_bytes(files: dict[str, bytes]) -> bytes:
-    data = {
+def manifest_bytes(files: dict[str, bytes], pending: dict[str, str] | None = None) -> bytes:
+    data: dict[str, object] = {
         "generator": "cjm",
         "format": MANIFEST_FORMAT,
         "note": "Files written by `cjm generate`; it overwrites or deletes only these, and"
         " only while their checksum matches. Do not edit.",
         "files": {name: sha256(content) for name, content in files.items()},
     }
+    if pending:
+        data["pending"] = pending  # only while a run is writing; see the module docstring
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -140,48 +150,58 @@ def _current(target: Path) -> bytes | None:
     return target.read_bytes() if target.exists() else None
 
 
-def plan(out: Path, files: dict[str, bytes], prefix: str) -> tuple[dict[str, str], list[str], list[str]]:
-    """(earlier manifest, files to write, files to remove), or GenerateError if any file
-    in the way was not written by cjm or was changed by hand since."""
+@dataclass
+class Plan:
+    to_write: list[str] = field(default_factory=list)
+    to_remove: list[str] = field(default_factory=list)
+    current: dict[str, str] = field(default_factory=dict)  # sha256 of files about to change
+
+
+def plan(out: Path, files: dict[str, bytes], prefix: str) -> Plan:
+    """What to write and remove, or GenerateError if any file in the way was not written by
+    cjm or was changed by hand since."""
     manifest_rel = manifest_path(prefix)
     earlier = read_manifest(out, manifest_rel)
-    to_write: list[str] = []
+    result = Plan()
     for name in files:
         if not _safe_relative(name) or name == manifest_rel:
             raise GenerateError(f"{name}: not a path cjm can write under {out}")
         target = _inside(out, name)
         existing = _current(target)
         if existing is None:
-            to_write.append(name)
+            result.to_write.append(name)
             continue
         if name not in earlier:
             raise GenerateError(
                 f"{target}: exists and was not written by `cjm generate`; refusing to overwrite"
                 " it. Move it away, or choose another --out or --prefix"
             )
-        if sha256(existing) != earlier[name]:
+        digest = sha256(existing)
+        if digest not in earlier[name]:
             raise GenerateError(
                 f"{target}: was changed by hand since `cjm generate` wrote it; refusing to"
                 " overwrite it. Keep your change elsewhere (edit the map instead), then delete"
                 " the file and run again"
             )
         if existing != files[name]:
-            to_write.append(name)
-    to_remove: list[str] = []
-    for name, digest in sorted(earlier.items()):
+            result.to_write.append(name)
+            result.current[name] = digest
+    for name, digests in sorted(earlier.items()):
         if name in files:
             continue
         target = _inside(out, name)
         existing = _current(target)
         if existing is None:
             continue
-        if sha256(existing) != digest:
+        digest = sha256(existing)
+        if digest not in digests:
             raise GenerateError(
                 f"{target}: is no longer generated, but was changed by hand since `cjm generate`"
                 " wrote it; refusing to delete it. Move it away and run again"
             )
-        to_remove.append(name)
-    return earlier, to_write, to_remove
+        result.to_remove.append(name)
+        result.current[name] = digest
+    return result
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -211,18 +231,24 @@ def _remove_empty_folders(out: Path, names: list[str]) -> None:
 def write_site(out: Path, files: dict[str, bytes], prefix: str) -> GenerateResult:
     """Write `files` under `out` (see the module's docstring for what it refuses)."""
     manifest_rel = manifest_path(prefix)
-    result = GenerateResult(out=out, manifest=manifest_rel)
-    earlier, to_write, to_remove = plan(out, files, prefix)
-    for name in to_write:
-        _write_atomic(out / name, files[name])
-    for name in to_remove:
-        (out / name).unlink()
-    _remove_empty_folders(out, to_remove)
-    manifest = manifest_bytes(files)
     manifest_file = out / manifest_rel
+    steps = plan(out, files, prefix)
+    if steps.to_write or steps.to_remove:
+        # First the manifest: whatever happens next, every file is at its old checksum
+        # (`pending`) or its new one, and the next run accepts both.
+        _write_atomic(manifest_file, manifest_bytes(files, steps.current))
+    for name in steps.to_remove:
+        (out / name).unlink()
+    _remove_empty_folders(out, steps.to_remove)
+    for name in steps.to_write:
+        _write_atomic(out / name, files[name])
+    manifest = manifest_bytes(files)
     if _current(manifest_file) != manifest:
         _write_atomic(manifest_file, manifest)
-    result.written = to_write
-    result.unchanged = [name for name in files if name not in to_write]
-    result.removed = to_remove
-    return result
+    return GenerateResult(
+        out=out,
+        manifest=manifest_rel,
+        written=steps.to_write,
+        unchanged=[name for name in files if name not in steps.to_write],
+        removed=steps.to_remove,
+    )
