@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .diagnostics import Diagnostic
 from .load import LoadedMap, _suggest
-from .model import Vocabulary
+from .model import Vocabulary, _short
 from .urls import RESERVED_PERSONA_IDS, RESERVED_STAGE_IDS
 
 
@@ -49,8 +49,10 @@ def check_map(loaded: LoadedMap, vocabulary: Vocabulary | None, vocabulary_file:
         for lane_id in stage.lanes:
             if lane_id not in lane_lines:
                 declared = ", ".join(f"`{k}`" for k in lane_lines) or "none"
+                # The key is any text the writer typed (newlines, control characters):
+                # show it escaped so the message stays on one line.
                 found.append(loaded.at(("stages", index, "lanes", lane_id),
-                    f"lane `{lane_id}` is not declared{_suggest(lane_id, list(lane_lines))};"
+                    f"lane `{_short(lane_id)}` is not declared{_suggest(lane_id, list(lane_lines))};"
                     f" declare it under the top-level `lanes:` (declared: {declared})", key=True))
 
     if vocabulary is not None:
@@ -72,7 +74,7 @@ def _check_vocabulary(loaded: LoadedMap, vocabulary: Vocabulary, vocabulary_file
         for position, touchpoint in enumerate(stage.touchpoints):
             if channels and touchpoint.channel is not None and touchpoint.channel not in channels:
                 found.append(loaded.at(("stages", index, "touchpoints", position, "channel"),
-                    f"channel `{touchpoint.channel}` is not a channel of {vocabulary_file}"
+                    f"channel `{_short(touchpoint.channel)}` is not a channel of {vocabulary_file}"
                     f"{_suggest(touchpoint.channel, channels)}; use one of {', '.join(channels)},"
                     " or add it there"))
     order = [shared_stages.index(s.id) for s in loaded.map.stages if s.id in shared_stages]

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Severity
-from .model import JourneyMap, Vocabulary, _visible
+from .model import JourneyMap, Vocabulary, _short, _visible
 from .slugs import is_safe_slug, slugify
 from .yaml_source import Positions, SourceError, decode, parse
 
@@ -101,7 +101,8 @@ def _explain(root: type[BaseModel], error: dict, data: Any) -> tuple[DataPath, b
     """(where, whether `where` is a key, message) for one pydantic error."""
     loc: DataPath = tuple(error["loc"])
     kind = error["type"]
-    name = _visible(next((part for part in reversed(loc) if isinstance(part, str)), "value"))
+    # A key is any text (`extra_forbidden`): one line, and short.
+    name = _short(next((part for part in reversed(loc) if isinstance(part, str)), "value"))
     value = _value_at(data, loc)
     # `goals: [a, {b: c}]` is wrong in one item, not in `goals`: say so.
     subject = f"each `{name}` item" if loc and isinstance(loc[-1], int) else f"`{name}`"
@@ -191,8 +192,10 @@ def _resolve_ids(source: SourceFile, model: JourneyMap) -> tuple[JourneyMap, lis
             source.diagnostic(
                 1,
                 1,
-                f"the file name `{source.path.stem}` is not a safe persona id; rename the file"
-                f" to `{slugify(persona_id) or 'persona'}.yml` or set `persona.id`",
+                # A file name may hold newlines or control characters too.
+                f"the file name `{_short(source.path.stem)}` is not a safe persona id; rename"
+                f" the file to `{slugify(persona_id)[:60].strip('-') or 'persona'}.yml` or set"
+                " `persona.id`",
             )
         )
     stages = [

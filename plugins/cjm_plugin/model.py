@@ -34,12 +34,12 @@ _TEXT_SCHEMA = {"type": ["string", "number", "boolean"]}
 
 def _check_slug(value: str) -> str:
     if not is_safe_slug(value):
-        suggestion = slugify(value) or "my-id"
+        suggestion = slugify(value)[:60].strip("-") or "my-id"
         raise PydanticCustomError(
             "cjm_slug",
             "`{value}` is not a safe id: use lowercase letters, digits and single hyphens"
             " (for example `{suggestion}`)",
-            {"value": _visible(value), "suggestion": suggestion},
+            {"value": _short(value), "suggestion": suggestion},
         )
     return value
 
@@ -50,19 +50,26 @@ def _visible(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """`_visible(text)`, cut to `limit` characters: an id or key can be 100 KB of text,
+    and a message that quotes it must stay one readable line."""
+    shown = _visible(text)
+    return f"{shown[:limit]}…" if len(shown) > limit else shown
+
+
 def _check_link(value: str) -> str:
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise PydanticCustomError(
             "cjm_link",
             "link `{value}` contains spaces or control characters; encode spaces as %20",
-            {"value": _visible(value)},
+            {"value": _short(value)},
         )
     scheme = urlsplit(value).scheme.lower()
     if scheme and scheme not in ("http", "https"):
         raise PydanticCustomError(
             "cjm_link",
             "link scheme `{scheme}:` is not allowed; use an http(s) address or a relative link",
-            {"scheme": scheme},
+            {"scheme": _short(scheme)},
         )
     return value
 

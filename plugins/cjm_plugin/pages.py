@@ -6,6 +6,7 @@ with MkDocs and the cjm plugin, or without it (`cjm generate`).
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -108,6 +109,7 @@ class PageBuilder:
         self.diagrams = diagrams or {}
         self.problems = problems or []
         self.markdown = MarkdownRenderer(allow_html=options.allow_html)
+        self._links: dict[tuple[str, str], Markup] = {}
         self.order = stage_order(project)
         self.stage_names = _stage_names(project)
         self.channel_names = (
@@ -135,8 +137,15 @@ class PageBuilder:
     # -- helpers given to templates -------------------------------------------------------
 
     def _context(self, src: str, **values) -> dict:
+        folder = posixpath.dirname(src)
+
         def link(to_src: str) -> Markup:
-            return Markup(md_link(src, to_src))
+            # posixpath.relpath is slow and the cross-persona pages link thousands of times
+            # to the same pages: remember each (folder, target) pair once per build.
+            found = self._links.get((folder, to_src))
+            if found is None:
+                found = self._links[(folder, to_src)] = Markup(md_link(src, to_src))
+            return found
 
         def url(to_src: str) -> Markup:
             return Markup(url_link(src, to_src, self.options.use_directory_urls))
@@ -219,21 +228,34 @@ class PageBuilder:
     # -- pages ----------------------------------------------------------------------------
 
     def build(self) -> list[GeneratedPage]:
-        pages = [self.index_page(), self.touchpoints_page(), self.backlog_page()]
         shared = self.shared_stage_ids()
+        pages = self.site_pages(shared)
+        for loaded in self.project.maps:
+            pages += self.map_pages(loaded, shared)
+        return pages
+
+    def site_pages(self, shared: list[str]) -> list[GeneratedPage]:
+        """The pages across maps: index, touchpoints, backlog and the shared stages."""
+        pages = [self.index_page(), self.touchpoints_page(), self.backlog_page()]
         pages.append(self._render("stages_index.md.j2", self.paths.stages_index, shared=shared,
                                   maps=self.project.maps))
         pages += [self.shared_stage_page(sid) for sid in shared]
-        for loaded in self.project.maps:
-            pages.append(self.persona_page(loaded, shared))
-            stages = loaded.map.stages
-            for index, stage in enumerate(stages):
-                pages.append(self.stage_page(
-                    loaded, stage,
-                    previous=stages[index - 1] if index > 0 else None,
-                    following=stages[index + 1] if index + 1 < len(stages) else None,
-                    shared=stage.id in shared,
-                ))
+        return pages
+
+    def map_pages(self, loaded: LoadedMap, shared: list[str]) -> list[GeneratedPage]:
+        """The pages of one map: its persona page and a page per stage.
+
+        They depend on that map, `shared`, the vocabulary, the options and the map's own
+        problems and diagrams only (site.py reuses them while those stay the same)."""
+        pages = [self.persona_page(loaded, shared)]
+        stages = loaded.map.stages
+        for index, stage in enumerate(stages):
+            pages.append(self.stage_page(
+                loaded, stage,
+                previous=stages[index - 1] if index > 0 else None,
+                following=stages[index + 1] if index + 1 < len(stages) else None,
+                shared=stage.id in shared,
+            ))
         return pages
 
     def index_page(self) -> GeneratedPage:

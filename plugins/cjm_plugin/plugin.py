@@ -27,8 +27,8 @@ from .catalog import Project, load_project
 from .diagnostics import Diagnostic
 from .embeds import EmbedError, EmbedRenderer, PageEmbeds, extract, notice
 from .load import LoadedMap
-from .pages import GeneratedPage, PageOptions
-from .site import SiteBuild, SiteOptions, build_site
+from .pages import PageOptions
+from .site import FileStore, SiteBuild, SiteOptions, StoredFile, build_site
 from .urls import SitePaths
 
 log = logging.getLogger("mkdocs.plugins.cjm")
@@ -70,7 +70,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.command: str = "build"
         self.last_good: dict[str, LoadedMap] = {}  # by map file, for `mkdocs serve`
         self.site: SiteBuild | None = None
-        self.generated: dict[str, GeneratedPage] = {}
+        self.generated: dict[str, StoredFile] = {}
         self.page_embeds: dict[str, PageEmbeds] = {}
         self.markdown: markdown.Markdown | None = None
 
@@ -118,26 +118,31 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         project = load_project([self.maps_dir], base=self.root)
         problems = self._report(project)
-        self.site = build_site(project, self.site_options, problems)
+        # Generated files live in the cache folder and are rewritten only when they change,
+        # so MkDocs reads them like hand-written pages and `--dirty` skips unchanged ones
+        # (a file with in-memory content always counts as modified).
+        self.site = build_site(project, self.site_options, problems,
+                               store=FileStore(self.cache_dir / "site"))
         for message in self.site.messages:
             (log.error if message.is_error else log.warning)(str(message))
         if self.site.fatal:
             raise PluginError(self.site.fatal)
 
         self.generated = {}
-        for page in self.site.pages:
-            existing = files.get_file_from_path(page.src)
-            if existing is not None and existing.generated_by is None:
-                log.warning(f"cjm: docs/{page.src} hides the generated page; rename it or set `prefix`")
+        for stored in self.site.files:
+            if not stored.src.endswith(".md"):
+                files.append(File.generated(config, stored.src, abs_src_path=str(stored.path)))
                 continue
-            generated = File.generated(config, page.src, content=page.content,
+            existing = files.get_file_from_path(stored.src)
+            if existing is not None and existing.generated_by is None:
+                log.warning(f"cjm: docs/{stored.src} hides the generated page; rename it or set `prefix`")
+                continue
+            generated = File.generated(config, stored.src, abs_src_path=str(stored.path),
                                        inclusion=InclusionLevel.NOT_IN_NAV)
-            if page.source is not None:
-                generated.edit_uri = Path(os.path.relpath(page.source.source.path, config.docs_dir)).as_posix()
+            if stored.source is not None:
+                generated.edit_uri = Path(os.path.relpath(stored.source.source.path, config.docs_dir)).as_posix()
             files.append(generated)
-            self.generated[page.src] = page
-        for asset in self.site.assets:
-            files.append(File.generated(config, asset.src, content=asset.content))
+            self.generated[stored.src] = stored
         return files
 
     def _report(self, project: Project) -> list[Diagnostic]:

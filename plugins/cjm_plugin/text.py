@@ -29,18 +29,35 @@ _SIGNIFICANT = "\\`*_{}[]#+!|:~^=@$<>&\""
 _ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in _SIGNIFICANT}
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
+# Python-Markdown writes every attribute value in double quotes, with & < > " escaped.
+_ATTRIBUTE_VALUE = re.compile(r'="([^"]*)"')
+# Inside an attribute value, `&`, `<`, `>` and `"` are already entities; the rest of the
+# significant characters must be encoded too (see _protect_text_nodes).
+_ATTRIBUTE_ENTITIES = {k: v for k, v in _ENTITIES.items() if chr(k) not in '&<>"'}
+_PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+# One line of plain words: starts with a letter (no list, heading or numbered item), single
+# spaces, and only punctuation that Markdown without extensions leaves alone (no `\`, `` ` ``,
+# `*`, `_`, `[`, `]`, `<`, `>`, `&`). Most map text is like this, and its HTML is known
+# without running Python-Markdown: `convert` was a third of the page time of a 200-persona
+# site (bench/README.md). tests/test_text_fast_path.py checks both paths agree.
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[,.;:'?!()%/\"#+=|{}~^@$\u2014\u2013\u2019\u2018\u201c\u201d\u2026-]| (?=[^ ]))*")
 
 
 def escape(text: object) -> str:
     """Plain text for any place in a generated page, table cells included."""
     value = "" if text is None else str(text)
     value = value.translate(_ENTITIES)
-    return re.sub(r"\r\n|\r|\n", "<br>", value)
+    # Called for every value a template prints: skip the regex when there is no line break.
+    return _LINE_BREAKS.sub("<br>", value) if "\n" in value or "\r" in value else value
 
 
 def escape_url(url: object) -> str:
     """A URL for an href attribute (already checked safe by the model)."""
-    return html.escape(str(url), quote=True).replace("|", "%7C")
+    # `{` and `}` as entities too (the browser decodes them back): `{{ ... }}` in a page
+    # is a template to mkdocs-macros, and a map's URL must never run as one.
+    return (html.escape(str(url), quote=True).replace("|", "%7C")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
 def _protect_text_nodes(fragment: str) -> str:
@@ -48,12 +65,25 @@ def _protect_text_nodes(fragment: str) -> str:
     parts = _TAG_OR_TEXT.split(fragment)
     for index in range(0, len(parts), 2):  # even parts are text, odd are tags
         text = html.unescape(parts[index])
-        parts[index] = text.translate(_ENTITIES)
-    # Tag attributes may hold `|` too (a title, a URL), which would split a table cell.
-    return "".join(parts).replace("|", "&#124;")
+        # A newline left here is inside <pre> (see _render): keep it as an entity, so the
+        # fragment stays one line of the page.
+        parts[index] = text.translate(_ENTITIES).replace("\n", "&#10;")
+    for index in range(1, len(parts), 2):
+        # Attribute values (a link title, a URL) are map text too. The page's Markdown reads
+        # links, code spans and `{{ }}` before it sees the tag as HTML, so a `[` or a
+        # backtick in a title paired with one later on the line and tore the tag apart; a
+        # `|` split the table cell. Browsers decode the entities back in attribute values.
+        parts[index] = _ATTRIBUTE_VALUE.sub(
+            lambda m: '="' + m.group(1).translate(_ATTRIBUTE_ENTITIES) + '"', parts[index]
+        )
+    return "".join(parts)
 
 
 def is_safe_url(url: str) -> bool:
+    # Check the URL the browser will follow: Python-Markdown writes character references
+    # in a link through unchanged, so `jav&#x61;script:` or `javascript&colon;` in a map
+    # became a working `javascript:` link. Then drop what browsers drop (tabs, newlines).
+    url = html.unescape(url)
     cleaned = "".join(ch for ch in url if not ch.isspace() and ord(ch) >= 32)
     try:
         scheme = urlsplit(cleaned).scheme.lower()
@@ -99,13 +129,22 @@ class MarkdownRenderer:
     def _render(self, text: object, inline: bool) -> str:
         source = "" if text is None else str(text)
         key = (source, inline)
+        if key not in self._cache and _PLAIN.fullmatch(source):
+            plain = source.translate(_ENTITIES)
+            self._cache[key] = plain if inline else f"<p>{plain}</p>"
         if key not in self._cache:
             self._md.reset()
             rendered = self._md.convert(source).strip()
+            if inline:
+                # Paragraphs first, then unwrap: in the other order two paragraphs stayed
+                # one `<p>` inside the page's own `<p>` (`**Objective:** <p>..</p>`).
+                rendered = rendered.replace("</p>\n<p>", "<br><br>")
             if inline and rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
                 rendered = rendered[3:-4]
-            if inline:
-                rendered = rendered.replace("</p>\n<p>", "<br><br>")
-            rendered = re.sub(r"\s*\n\s*", " " if inline else "", rendered)
+            # Line breaks in a code block are its content: keep them (as entities, later).
+            rendered = _PRE.sub(lambda m: m.group(0).replace("\n", "&#10;"), rendered)
+            # A line break inside a paragraph is a space: joining with "" made
+            # "Line one\nline two" read "Line oneline two".
+            rendered = re.sub(r"\s*\n\s*", " ", rendered)
             self._cache[key] = _protect_text_nodes(rendered)
         return self._cache[key]

@@ -18,9 +18,22 @@ from typing import Any
 import yaml
 
 try:  # The C parser is several times faster on large sites.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe loader without YAML 1.1 type guessing: `_Builder` keeps every scalar as
+    text and only asks whether a key is the merge key `<<`. The C composer called the
+    regex-based resolver in Python for every scalar: 40% of loading a map."""
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+        if kind is yaml.ScalarNode:
+            return _MERGE_TAG if implicit[0] and value == "<<" else self.DEFAULT_SCALAR_TAG
+        if kind is yaml.SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
 
 Path = tuple[str | int, ...]
 
@@ -30,6 +43,7 @@ MAX_DEPTH = 40
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a new line
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SourceError(Exception):
@@ -60,6 +74,13 @@ class Positions:
     def of_key(self, path: Path) -> tuple[int, int]:
         """Where the key that names `path` stands (or its value, for list items)."""
         return self.keys.get(path) or self.of_value(path)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """`text` for a one-line message: a quoted key may hold newlines, control characters
+    or 100 KB; the message must stay one short line."""
+    visible = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return f"{visible[:limit]}…" if len(visible) > limit else visible
 
 
 def decode(raw: bytes) -> str:
@@ -98,6 +119,14 @@ def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
     if "alias" in problem or "anchor" in problem:  # `summary: *Really* slow` (Markdown)
         return "text that starts with `*`, `&` or `!` must be quoted: write key: \"*a* b\""
     if "mapping values are not allowed" in problem:
+        # `- name: A` then `     emotion: 1` one column off: YAML reads "A emotion" as the
+        # text of `name`, then trips on the `:`. Quoting is the wrong advice for that.
+        lines = _LINE_BREAK.split(text)
+        line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+        if mark is not None and re.fullmatch(r"\s*[\w-]+", line[: mark.column]):
+            key = line[: mark.column].strip()
+            return (f"`{key}:` does not line up with the keys above it; fix its indentation"
+                    " (or, if it is text, quote the whole value)")
         return 'text with ": " must be quoted: write key: "a: b"'
     if "found unexpected end of stream" in problem or "found unexpected end" in problem:
         return "close the quote or bracket that was opened"
@@ -109,6 +138,8 @@ def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
             f"close the `[` or `{{` opened{where}, and quote items that contain `,`, `:` or"
             " brackets"
         )
+    if "expected a single document" in problem:  # a `---` line inside the map
+        return "a map file holds one document: remove the `---` line, or split the file in two"
     if "could not find expected ':'" in problem:
         return "each line of a mapping needs `key: value`; check the indentation above"
     if "expected <block end>" in problem:
@@ -153,10 +184,39 @@ def _reader_position(error: yaml.reader.ReaderError, text: str) -> tuple[int, in
     return len(lines), len(lines[-1]) + 1
 
 
+# Where a line's content starts, after the indicators that can open a block collection on
+# the same line: `- `, `? `, `: `, `--- `, anchors and tags.
+_BLOCK_START = re.compile(r"^[ \t]*(?:(?:---|[-?:]|[&!]\S*)[ \t]+)*", re.MULTILINE)
+
+
+def _may_nest_too_deeply(text: str) -> bool:
+    """Whether `text` could nest deeper than MAX_DEPTH, by a bound far cheaper than the event
+    parse of `_check_depth` (which was a quarter of loading a map).
+
+    Nested flow collections each need a `[` or `{`. A nested block collection starts to the
+    right of its parent, except a sequence under a mapping key, which may share the key's
+    column but never twice in a row; and it starts where a line's content starts (see
+    `_BLOCK_START`). So block nesting is at most 2 × (that column + 1)."""
+    flow = text.count("[") + text.count("{")
+    if flow > MAX_DEPTH:
+        return True
+    if any(mark in text for mark in "\r\x85\u2028\u2029"):
+        text = _LINE_BREAK.sub("\n", text)  # so that `^` sees every line YAML sees
+    column = max(map(len, _BLOCK_START.findall(text)))
+    return 2 * (column + 1) + flow > MAX_DEPTH
+
+
 def _compose(text: str) -> yaml.Node | None:
     try:
-        _check_depth(text)
-        return yaml.compose(text, Loader=_Loader)
+        if _may_nest_too_deeply(text):
+            _check_depth(text)
+        try:
+            return yaml.compose(text, Loader=_Loader)
+        except yaml.composer.ComposerError:
+            # An undefined alias stops the composer before a syntax error further down,
+            # which the full event parse reports first: keep reporting that one.
+            _check_depth(text)
+            raise
     except yaml.MarkedYAMLError as error:
         mark = _error_mark(error, text)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -204,6 +264,14 @@ class _Builder:
             # A plain scalar's style is None from the Python parser but "" from libyaml.
             if not node.style and node.value in _NULLS:
                 return None
+            if node.style == '"' and _SURROGATE.search(node.value):
+                # `"\ud800"`: libyaml rejects a surrogate escape, the pure-Python parser
+                # keeps it, and writing the page as UTF-8 then crashed the build. Only a
+                # double-quoted scalar has escapes.
+                raise SourceError(
+                    line, column, "invalid character escape (a lone surrogate such as"
+                    " `\\ud800`); write the character itself, or `\\U0001F600` for an emoji",
+                )
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, path + (index,)) for index, child in enumerate(node.value)]
@@ -223,8 +291,8 @@ class _Builder:
                 raise SourceError(
                     line,
                     column,
-                    f"duplicate key `{key}` (first at line {first_line}); YAML would keep only"
-                    " the last one, so remove or rename one of them",
+                    f"duplicate key `{_shown(key)}` (first at line {first_line}); YAML would keep"
+                    " only the last one, so remove or rename one of them",
                 )
             self.positions.keys[path + (key,)] = (line, column)
             result[key] = self.build(value_node, path + (key,))

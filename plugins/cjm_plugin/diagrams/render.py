@@ -267,7 +267,8 @@ class Renderer:
             detail = f": {_first_lines(stderr)}" if stderr else ""
             return RenderResult(error=f"Graphviz `dot` {how}{detail}")
         svg = out.decode("utf-8", "replace")
-        if "<svg" not in svg:
+        # Only a whole SVG document is cached: a truncated one would fail every later build.
+        if not (_SVG_OPEN.search(svg) and svg.rstrip().endswith("</svg>")):
             detail = f": {_first_lines(stderr)}" if stderr else ""
             return RenderResult(error=f"Graphviz `dot` gave no SVG{detail}")
         self._write(cache_file, svg)
@@ -367,7 +368,9 @@ def inline_svg(svg: str, id_prefix: str, title: str | None = None, min_scale: fl
     head += f'\n<title id="{id_prefix}title">{label}</title>'
     svg = svg[: opening.start()] + head + svg[opening.end():]
     lines = [line.rstrip() for line in svg.splitlines()]
-    return "\n".join(line for line in lines if line.strip()) + "\n"
+    # The SVG lands in a Markdown page: map text must not reach a macros plugin as `{{ }}`.
+    svg = "\n".join(line for line in lines if line.strip()) + "\n"
+    return svg.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def html_block(svg: str, id_prefix: str, css_class: str = "cjm-diagram-scroll") -> str:
