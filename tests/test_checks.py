@@ -329,3 +329,11 @@ def test_naming_the_vocabulary_file_checks_it_as_a_vocabulary(tmp_path, monkeypa
 def test_metric_values_must_be_finite(tmp_path):
     text = MINIMAL + "    metrics:\n      - {name: Rate, value: .nan}\n"
     assert_message(only_message(tmp_path, "bad.yml", text), "maps/bad.yml:6:29:", "`value` must be a number")
+
+
+def test_maps_in_subfolders_use_the_vocabulary_above_them(tmp_path):
+    text = HEAD + "stages:\n  - name: Buy\n    id: purchse\n"
+    found = messages(tmp_path, {"_vocabulary.yml": VOCABULARY, "team/bad.yml": text,
+                                "_drafts/ignored.yml": "not: a map"})
+    assert len(found) == 1
+    assert_message(found[0], "maps/team/bad.yml:5:9:", "stage `purchse` is not a shared stage of maps/_vocabulary.yml")

@@ -237,21 +237,12 @@ def test_navigation_site_content_is_clean(nav_site):
     assert [p for url, soup in nav_site.pages() for p in page_problems(soup, url)] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Material writes `{{ page.title | striptags }}` into <title>; striptags decodes the "
-    "entities of the generated H1, so a persona or stage named `</title><script>...` "
-    "runs as script in the <head> of its page (fix: set an HTML-escaped `title:` in the "
-    "generated page's front matter, or page.meta['title'] in the plugin)"))
 def test_page_title_cannot_break_out_of_title_element(nav_site):
     head = nav_site.soup("journeys/bom/").find("head")  # persona `Bom </title><script>...`
     assert not [s for s in head.find_all("script") if "alert(" in s.get_text()]
     assert head.find("title").get_text().startswith("Bom </title><script>")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plugin.py `_section`: Section(loaded.map.persona.name, ...) puts the raw persona name in "
-    "the navigation, and the theme prints section titles unescaped: a name with "
-    "`<img src=x onerror=...>` is live markup on every page of the site (fix: html.escape)"))
 def test_navigation_shows_persona_names_as_text(nav_site):
     soup = nav_site.soup("")  # the hand-written home page carries the nav too
     problems = [p for nav in soup.select("nav") for p in whole_page_problems(nav, "nav")]
@@ -259,7 +250,6 @@ def test_navigation_shows_persona_names_as_text(nav_site):
     assert "<img src=x onerror=alert('X')>" in normal(soup.select_one("nav.md-nav--primary").get_text(" "))
 
 
-@pytest.mark.xfail(strict=True, reason="the <title> and navigation bugs above")
 def test_whole_pages_have_no_markup_from_maps(nav_site):
     problems = [p for url, soup in nav_site.pages() for p in whole_page_problems(soup, url)]
     assert problems == []
@@ -456,9 +446,6 @@ def test_warn_builds_every_good_map_and_lists_every_broken_one(tmp_path, caplog)
         full_build(config_file, strict=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "catalog.discover lists only `*.yml`/`*.yaml` directly in maps/: a map in a subfolder "
-    "(maps/team/x.yml) or with an upper-case suffix (x.YML) is skipped without any message"))
 @pytest.mark.parametrize("name", ["team/anna.yml", "anna.YML"])
 def test_a_map_file_is_never_skipped_silently(tmp_path, name):
     path = tmp_path / "maps" / name
@@ -482,19 +469,11 @@ def tags_site(tmp_path_factory):
     return full_build(config_file, strict=False)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "stage.md.j2 writes tags with `tojson`, which escapes an emoji as a surrogate pair "
-    "(\\ud83d\\ude00); MkDocs' C YAML loader rejects that, so the whole front matter is "
-    "dropped silently and shows up as text at the top of the stage page"))
 def test_tags_front_matter_survives_emoji(tags_site):
     article = tags_site.soup("journeys/t/two/").select_one("article")
     assert "tags:" not in article.get_text()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "tags (touchpoint owners and channels) go into front matter unescaped, and Material's "
-    "tags templates print tag names raw: an owner `<img src=x onerror=...>` becomes markup "
-    "(fix: HTML-escape tag names in pages.py before they reach the front matter)"))
 def test_tag_names_are_text(tags_site):
     assert whole_page_problems(tags_site.soup("journeys/t/one/"), "stage page", marker="alert('T')") == []
 

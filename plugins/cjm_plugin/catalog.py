@@ -48,7 +48,7 @@ def display_name(path: Path, base: Path) -> str:
 
 
 def is_map_file(path: Path) -> bool:
-    return path.suffix in MAP_SUFFIXES and not path.name.startswith(("_", "."))
+    return path.suffix.lower() in MAP_SUFFIXES and not path.name.startswith(("_", "."))
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
@@ -57,11 +57,14 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     folders: list[Path] = []
     for path in paths:
         if path.is_dir():
+            # Teams may sort maps into subfolders; `_` and `.` folders are not read.
             folders.append(path)
-            files.extend(sorted(p for p in path.iterdir() if p.is_file() and is_map_file(p)))
+            found = (p for p in path.rglob("*") if p.is_file() and is_map_file(p)
+                     and not any(part.startswith(("_", ".")) for part in p.relative_to(path).parent.parts))
+            files.extend(sorted(found, key=lambda p: p.relative_to(path).as_posix()))
         else:
             folders.append(path.parent)  # its vocabulary applies, even when named itself
-            if is_map_file(path) or path.suffix not in MAP_SUFFIXES:
+            if is_map_file(path) or path.suffix.lower() not in MAP_SUFFIXES:
                 files.append(path)
     unique = list(dict.fromkeys(p.resolve() for p in files))
     return unique, list(dict.fromkeys(f.resolve() for f in folders))
@@ -119,7 +122,10 @@ def _load_project(paths: Iterable[Path], base: Path | None) -> Project:
         project.diagnostics.extend(messages)
         if loaded is None:
             continue
-        vocabulary, vocabulary_file = vocabularies.get(path.parent, (None, VOCABULARY_FILE))
+        # The nearest `_vocabulary.yml` above the map applies (maps/ for maps/team/x.yml).
+        vocabulary, vocabulary_file = next(
+            (vocabularies[folder] for folder in (path.parent, *path.parent.parents) if folder in vocabularies),
+            (None, VOCABULARY_FILE))
         messages = check_map(loaded, vocabulary, vocabulary_file)
         project.diagnostics.extend(messages)
         if any(m.is_error for m in messages):

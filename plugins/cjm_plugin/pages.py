@@ -6,6 +6,8 @@ with MkDocs and the cjm plugin, or without it (`cjm generate`).
 
 from __future__ import annotations
 
+import html
+import json
 import posixpath
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -129,6 +131,10 @@ class PageBuilder:
             md=lambda text: Markup(self.markdown.block(text)),
             mdi=lambda text: Markup(self.markdown.inline(text)),
             href=lambda url: Markup(escape_url(url)),
+            # Tags go into front matter, and Material's tags plugin prints them as HTML: escape
+            # for HTML, then quote for YAML (ensure_ascii=False: an emoji must not become a
+            # surrogate pair, which YAML loaders reject).
+            yaml_text=lambda text: Markup(json.dumps(html.escape(str(text)), ensure_ascii=False)),
             number=format_number,
             measure=format_measure,
             emotion=format_emotion,

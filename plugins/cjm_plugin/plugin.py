@@ -6,6 +6,7 @@ hands the results back as generated files and a navigation section.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import posixpath
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 import markdown
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -208,7 +210,9 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                     continue
                 if mode == "full":
                     stages = [page(self.paths.stage(loaded.id, s.id)) for s in loaded.map.stages]
-                    children.append(Section(loaded.map.persona.name, [persona] + [p for p in stages if p]))
+                    # Themes print section titles as HTML: the persona name must stay text.
+                    title = html.escape(loaded.map.persona.name)
+                    children.append(Section(title, [persona] + [p for p in stages if p]))
                 else:
                     children.append(persona)
         across = [page(self.paths.stages_index), page(self.paths.touchpoints), page(self.paths.backlog)]
@@ -263,9 +267,15 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav: Navigation):
         # A map's edit URL is `<edit_uri>../maps/x.yml`; fold the `..` so it reads cleanly
         # whether or not `repo_url` is set (only then does MkDocs fold it itself).
-        if page.file.src_uri in self.generated and page.edit_url and "/../" in page.edit_url:
+        if page.file.src_uri not in self.generated:
+            return context
+        if page.edit_url and "/../" in page.edit_url:
             parts = urlsplit(page.edit_url)
             page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
+        # Material writes `page.title | striptags` into <title>, and striptags decodes the
+        # entities that keep map text inert; it prints `page.meta.title` as given instead.
+        if page.title:
+            page.meta["title"] = html.escape(Markup(page.title).striptags())
         return context
 
     # -- serve ----------------------------------------------------------------------------
