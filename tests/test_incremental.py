@@ -116,3 +116,118 @@ def test_changed_options_regenerate_the_pages(tmp_path):
     _, site = _build(config)
     page = (site / "journeys/m/index.html").read_text(encoding="utf-8")
     assert "awareness.html" in page
+
+
+VOCABULARY = """\
+stages:
+  - {id: awareness, name: Awareness}
+  - {id: purchase, name: Purchase}
+channels: [print, web]
+"""
+
+
+def test_remembered_maps_load_as_parsed_ones_and_warnings_are_repeated(tmp_path):
+    from cjm_plugin.catalog import load_project
+
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "_vocabulary.yml").write_text(VOCABULARY, encoding="utf-8")
+    (maps / "m.yml").write_text(MINIMAL_MAP, encoding="utf-8")
+    # Stages out of the vocabulary's order: a warning, on every load.
+    (maps / "w.yml").write_text(MINIMAL_MAP.replace("Awareness", "Zzz").replace("Purchase", "Awareness")
+                                .replace("Zzz", "Purchase"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = load_project([maps], base=tmp_path, cache=cache)
+    again = load_project([maps], base=tmp_path, cache=cache)
+    plain = load_project([maps], base=tmp_path)
+    assert [m.map for m in again.maps] == [m.map for m in plain.maps] == [m.map for m in first.maps]
+    assert [str(d) for d in again.diagnostics] == [str(d) for d in plain.diagnostics]
+    assert any(d.severity == "warning" for d in again.diagnostics)
+    (maps / "m.yml").write_text(MINIMAL_MAP.replace("Poster", "Flyer"), encoding="utf-8")
+    edited = load_project([maps], base=tmp_path, cache=cache)
+    assert edited.by_id("m").map.stages[0].touchpoints[0].name == "Flyer"
+
+
+def test_a_duplicate_id_is_reported_at_its_line_for_remembered_maps(tmp_path):
+    from cjm_plugin.catalog import load_project
+
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "z.yml").write_text(MINIMAL_MAP.replace("persona:\n", "persona:\n  id: same\n"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    load_project([maps], base=tmp_path, cache=cache)  # remembers z.yml
+    # a.yml comes first now, so the remembered z.yml is the duplicate to report.
+    (maps / "a.yml").write_text(MINIMAL_MAP.replace("persona:\n", "persona:\n  id: same\n"), encoding="utf-8")
+    with_cache = load_project([maps], base=tmp_path, cache=cache)
+    without = load_project([maps], base=tmp_path)
+    assert [str(d) for d in with_cache.diagnostics] == [str(d) for d in without.diagnostics]
+    assert any("already used" in str(d) for d in with_cache.diagnostics)
+
+
+def _leaves(data, path=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _leaves(value, path + (index,))
+    else:
+        yield path, data
+
+
+def _changed(value):
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value - 1 if value > 0 else value + 1
+    if isinstance(value, float):
+        return value + 1
+    return f"{value} changed"
+
+
+def test_every_edit_of_a_map_gives_the_pages_a_build_from_scratch_gives(tmp_path):
+    """The pages across maps are reused by the part of the maps they show (site.py): an edit
+    of any field must still reach every page that shows it."""
+    import copy
+
+    import yaml
+
+    from cjm_plugin.catalog import load_project
+    from cjm_plugin.site import FileStore, SiteOptions, build_site
+
+    repo = Path(__file__).resolve().parent.parent
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    for name in ("_vocabulary.yml", "brand-manager.yml"):
+        (maps / name).write_text((repo / "maps" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (maps / "minimal.yml").write_text(MINIMAL_MAP, encoding="utf-8")  # shares two stages
+    original = yaml.safe_load((maps / "brand-manager.yml").read_text(encoding="utf-8"))
+    options = SiteOptions(diagrams=False)
+    store = tmp_path / "store"
+
+    def incremental():
+        site = build_site(load_project([maps], base=tmp_path), options, store=FileStore(store))
+        return {f.src: f.path.read_bytes() for f in site.files}
+
+    def fresh():
+        site = build_site(load_project([maps], base=tmp_path), options)
+        return {p.src: p.content.encode("utf-8") for p in site.pages} | {
+            a.src: a.content if isinstance(a.content, bytes) else a.content.encode("utf-8") for a in site.assets}
+
+    incremental()
+    # One leaf of each kind (`stages.*.touchpoints.*.name`, ...): every field the format has.
+    kinds: dict[tuple, tuple] = {}
+    for path, value in _leaves(original):
+        kind = tuple("*" if isinstance(part, int) else part for part in path)
+        if _changed(value) != value:
+            kinds.setdefault(kind, path)
+    leaves = list(kinds.values())
+    assert len(leaves) > 30
+    for path in leaves:
+        data = copy.deepcopy(original)
+        target = data
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = _changed(target[path[-1]])
+        (maps / "brand-manager.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        assert incremental() == fresh(), path

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,7 +14,8 @@ from typing import Iterable
 from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary
-from .model import Vocabulary
+from .model import JourneyMap, Vocabulary
+from .yaml_source import Positions
 
 VOCABULARY_FILE = "_vocabulary.yml"
 MAP_SUFFIXES = (".yml", ".yaml")
@@ -87,13 +90,84 @@ def gc_paused():
             gc.enable()
 
 
-def load_project(paths: Iterable[Path], base: Path | None = None) -> Project:
-    """Load and check every map under `paths`; never raises for bad input."""
+_CODE: str | None = None
+
+
+def code_version() -> str:
+    """A hash of the package's code and templates: what a cache made by another cjm holds
+    is not reused."""
+    global _CODE
+    if _CODE is None:
+        digest = hashlib.sha256()
+        package = Path(__file__).resolve().parent
+        for path in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        _CODE = digest.hexdigest()
+    return _CODE
+
+
+class _ModelCache:
+    """Maps that loaded without a single message, by their bytes, name and vocabulary: the
+    next load validates the remembered model instead of parsing the YAML again (1.2 s of
+    every build of a 200-persona site, bench/README.md). Remembered maps have no positions;
+    nothing needs them, since they had no message to place."""
+
+    def __init__(self, folder: Path):
+        self.file = folder / "maps.json"
+        try:
+            data = json.loads(self.file.read_text("utf-8"))
+            self.known: dict[str, str] = data["maps"] if data.get("code") == code_version() else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.known = {}
+        self.used: dict[str, str] = {}
+
+    @staticmethod
+    def key(source: SourceFile, vocabulary: Vocabulary | None) -> str | None:
+        try:
+            raw = source.path.read_bytes()
+        except OSError:
+            return None
+        vocabulary_json = vocabulary.model_dump_json() if vocabulary else ""
+        parts = (source.display, source.path.name, vocabulary_json)
+        return hashlib.sha256(json.dumps(parts).encode("utf-8") + b"\0" + raw).hexdigest()
+
+    def get(self, key: str | None, source: SourceFile) -> LoadedMap | None:
+        if key is None or key not in self.known:
+            return None
+        try:
+            model = JourneyMap.model_validate_json(self.known[key])
+        except ValueError:
+            return None
+        self.used[key] = self.known[key]
+        return LoadedMap(source, model, Positions())
+
+    def put(self, key: str | None, loaded: LoadedMap) -> None:
+        if key is not None:
+            self.used[key] = loaded.map.model_dump_json()
+
+    def save(self) -> None:
+        if self.used == self.known:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.file.with_name(f".{self.file.name}.tmp")
+            temporary.write_text(json.dumps({"code": code_version(), "maps": self.used}, sort_keys=True),
+                                 encoding="utf-8")
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a cache we cannot write only costs time on the next build
+
+
+def load_project(paths: Iterable[Path], base: Path | None = None, cache: Path | None = None) -> Project:
+    """Load and check every map under `paths`; never raises for bad input.
+
+    With `cache` (a folder; the plugin passes its cache folder), unchanged valid maps are not
+    parsed again (see _ModelCache)."""
     with gc_paused():
-        return _load_project(paths, base)
+        return _load_project(paths, base, _ModelCache(cache) if cache is not None else None)
 
 
-def _load_project(paths: Iterable[Path], base: Path | None) -> Project:
+def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache | None) -> Project:
     base = (base or Path.cwd()).resolve()
     files, folders = discover(Path(p) for p in paths)
     project = Project()
@@ -118,20 +192,27 @@ def _load_project(paths: Iterable[Path], base: Path | None) -> Project:
         if not path.exists():
             project.diagnostics.append(source.diagnostic(1, 1, "no such file; check the path"))
             continue
-        loaded, messages = load_map(source)
-        project.diagnostics.extend(messages)
-        if loaded is None:
-            continue
         # The nearest `_vocabulary.yml` above the map applies (maps/ for maps/team/x.yml).
         vocabulary, vocabulary_file = next(
             (vocabularies[folder] for folder in (path.parent, *path.parent.parents) if folder in vocabularies),
             (None, VOCABULARY_FILE))
-        messages = check_map(loaded, vocabulary, vocabulary_file)
-        project.diagnostics.extend(messages)
-        if any(m.is_error for m in messages):
-            continue
+        cache_key = cache.key(source, vocabulary) if cache is not None else None
+        loaded = cache.get(cache_key, source) if cache is not None else None
+        if loaded is None:
+            loaded, messages = load_map(source)
+            project.diagnostics.extend(messages)
+            if loaded is None:
+                continue
+            checked = check_map(loaded, vocabulary, vocabulary_file)
+            project.diagnostics.extend(checked)
+            if any(m.is_error for m in checked):
+                continue
+            if cache is not None and not messages and not checked:
+                cache.put(cache_key, loaded)
         first = owners.get(loaded.id)
         if first is not None:
+            if not loaded.positions.values:  # remembered without positions: read it again
+                loaded = load_map(source)[0] or loaded
             key = ("persona", "id") in loaded.positions.keys
             project.diagnostics.append(loaded.at(("persona", "id") if key else ("persona",),
                 f"persona id `{loaded.id}` is already used by {first.source.display}; give each"
@@ -141,4 +222,6 @@ def _load_project(paths: Iterable[Path], base: Path | None) -> Project:
 
     project.maps = sorted(owners.values(), key=lambda m: m.id)
     project.diagnostics = sorted_diagnostics(project.diagnostics)
+    if cache is not None:
+        cache.save()
     return project

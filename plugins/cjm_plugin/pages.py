@@ -242,11 +242,14 @@ class PageBuilder:
 
     def site_pages(self, shared: list[str]) -> list[GeneratedPage]:
         """The pages across maps: index, touchpoints, backlog and the shared stages."""
-        pages = [self.index_page(), self.touchpoints_page(), self.backlog_page()]
-        pages.append(self._render("stages_index.md.j2", self.paths.stages_index, shared=shared,
-                                  maps=self.project.maps))
+        pages = [self.index_page(), self.touchpoints_page(), self.backlog_page(),
+                 self.stages_index_page(shared)]
         pages += [self.shared_stage_page(sid) for sid in shared]
         return pages
+
+    def stages_index_page(self, shared: list[str]) -> GeneratedPage:
+        return self._render("stages_index.md.j2", self.paths.stages_index, shared=shared,
+                            maps=self.project.maps)
 
     def map_pages(self, loaded: LoadedMap, shared: list[str]) -> list[GeneratedPage]:
         """The pages of one map: its persona page and a page per stage.

@@ -10,6 +10,7 @@ import html
 import logging
 import os
 import posixpath
+from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,7 @@ from .catalog import Project, load_project
 from .diagnostics import Diagnostic
 from .embeds import EmbedError, EmbedRenderer, PageEmbeds, extract, notice
 from .load import LoadedMap
+from .yaml_source import Positions
 from .pages import PageOptions
 from .site import FileStore, SiteBuild, SiteOptions, StoredFile, build_site
 from .urls import SitePaths
@@ -61,7 +63,11 @@ class CjmConfig(base.Config):
 
 # Above this many generated pages, `nav: auto` stops listing stage pages: Material renders
 # the whole navigation into every page, so build time grows with pages × nav entries.
-AUTO_NAV_FULL_LIMIT = 150
+# Measured (bench/README.md): an entry inside a persona's sub-section costs each page about
+# 0.2 ms, a flat persona entry about 0.04 ms, against ~55 ms for the rest of a page. At 150
+# pages the full navigation made every page 50% slower; 60 keeps it near 20%, and 100 flat
+# persona entries cost under 10%.
+AUTO_NAV_FULL_LIMIT = 60
 AUTO_NAV_PERSONAS_LIMIT = 100
 
 
@@ -118,7 +124,11 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     # Default priority: runs after plugins that add hand-written files (gen-files and the
     # like), so a hand-written page at a generated path is seen and reported.
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        project = load_project([self.maps_dir], base=self.root)
+        project = load_project([self.maps_dir], base=self.root, cache=self.cache_dir)
+        # Positions only place the messages, which exist by now; kept, they would stay in
+        # memory through the whole build (a quarter of a 200-persona build's peak over the
+        # same site without cjm: bench/README.md).
+        project.maps = [replace(m, positions=Positions()) for m in project.maps]
         problems = self._report(project)
         # Generated files live in the cache folder and are rewritten only when they change,
         # so MkDocs reads them like hand-written pages and `--dirty` skips unchanged ones

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from .assets import SCRIPT, STYLESHEET
-from .catalog import Project, gc_paused
+from .catalog import Project, code_version, gc_paused
 from .diagnostics import Diagnostic
 from .load import LoadedMap
 from .diagrams import (Renderer, RenderRequest, emotion_comparison_dot, emotion_curve_dot,
@@ -313,21 +313,6 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-_CODE: str | None = None
-
-
-def _code_version() -> str:
-    """A hash of the package's code and templates: pages made by another cjm are not reused."""
-    global _CODE
-    if _CODE is None:
-        digest = hashlib.sha256()
-        package = Path(__file__).resolve().parent
-        for path in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-        _CODE = digest.hexdigest()
-    return _CODE
-
-
 def _key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
@@ -339,7 +324,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     names = builder.stage_names
     # Everything besides the maps that a generated page shows or depends on.
     common = _key(
-        STORE_FORMAT, _code_version(), options.pages.paths.prefix, options.pages.use_directory_urls,
+        STORE_FORMAT, code_version(), options.pages.paths.prefix, options.pages.use_directory_urls,
         options.pages.allow_html, options.pages.tags, options.diagrams,
         renderer.version()[0] if renderer else None, site.diagram_notice,
         project.vocabulary.model_dump_json() if project.vocabulary else None,
@@ -355,30 +340,55 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
         return site.diagrams.get((pid, name))
 
     site.draw = draw
-    groups: list[tuple[str, str, LoadedMap | None]] = [
-        (f"map/{loaded.id}", _key(common, loaded.id, loaded.map.model_dump_json(),
-                                  [str(p) for p in builder._problems_for(loaded)]), loaded)
-        for loaded in project.maps
+    # (group, key, its map or None, what makes its pages, whose diagrams it shows or None)
+    groups: list[tuple[str, str, LoadedMap | None, Callable[[], list[GeneratedPage]], str | None]] = []
+    map_keys = [_key(common, m.id, m.map.model_dump_json(), [str(p) for p in builder._problems_for(m)])
+                for m in project.maps]
+
+    def shown(part: Callable[[LoadedMap], object]) -> str:
+        """The key of a page across maps that shows `part` of each map."""
+        return _key(common, [(m.id, m.map.persona.name, part(m)) for m in project.maps])
+
+    # Each page across maps is keyed by the part of the maps it shows, so that an edit
+    # regenerates only the pages that show it: rewording a stage leaves the touchpoint
+    # inventory and the backlog (the two largest pages) alone. tests/test_incremental.py
+    # edits every field of a map and compares with pages made from scratch.
+    groups += [
+        ("site/index", _key(common, map_keys, [str(p) for p in problems]), None, lambda: [builder.index_page()], ""),
+        ("site/touchpoints", shown(lambda m: [(s.id, s.name, [(t.name, t.channel, t.owner, t.emotion)
+                                                              for t in s.touchpoints]) for s in m.map.stages]),
+         None, lambda: [builder.touchpoints_page()], None),
+        ("site/backlog", shown(lambda m: [(s.id, s.name, [p.model_dump(mode="json") for p in s.pain_points],
+                                           [o.model_dump(mode="json") for o in s.opportunities])
+                                          for s in m.map.stages]),
+         None, lambda: [builder.backlog_page()], None),
+        ("site/stages", shown(lambda m: [s.id for s in m.map.stages]), None,
+         lambda: [builder.stages_index_page(shared)], None),
     ]
-    groups.insert(0, ("site", _key(common, [key for _, key, _ in groups], [str(p) for p in problems]), None))
-    reused = {group: store.reuse(group, key) for group, key, _ in groups}
-    stale = [loaded for group, _, loaded in groups if reused[group] is None]
-    if renderer is not None and stale and project.maps:
+    for sid in shared:
+        groups.append((f"site/stage/{sid}", shown(lambda m, sid=sid: [s.model_dump_json() for s in m.map.stages
+                                                                       if s.id == sid]),
+                       None, lambda sid=sid: [builder.shared_stage_page(sid)], None))
+    for loaded, key in zip(project.maps, map_keys):
+        groups.append((f"map/{loaded.id}", key, loaded,
+                       lambda loaded=loaded: builder.map_pages(loaded, shared), loaded.id))
+
+    reused = {group: store.reuse(group, key) for group, key, *_ in groups}
+    stale = [(loaded, owner) for group, _, loaded, _, owner in groups if reused[group] is None]
+    if renderer is not None and project.maps and any(owner is not None for _, owner in stale):
         # One batch, so that `dot` runs in parallel across every map that changed.
-        maps = [loaded for loaded in stale if loaded is not None]
-        diagram_sources = _diagram_sources(project, names, maps, site_wide=None in stale)
+        maps = [loaded for loaded, owner in stale if loaded is not None]
+        diagram_sources = _diagram_sources(project, names, maps, site_wide=any(o == "" for _, o in stale))
         site.assets = _render_diagrams(site, renderer, diagram_sources)
     downloads = {asset.src: asset.content for asset in site.assets}
     pages: list[StoredFile] = []
     assets: list[StoredFile] = []
-    for group, key, loaded in groups:
+    for group, key, loaded, make, owner in groups:
         files = reused[group]
         if files is None:
-            made = builder.map_pages(loaded, shared) if loaded else builder.site_pages(shared)
-            generated: dict[str, str | bytes] = {page.src: page.content for page in made}
-            pid = loaded.id if loaded else ""
-            drawn = [site.diagrams[(pid, name)] for name in _DIAGRAM_NAMES[bool(pid)]
-                     if (pid, name) in site.diagrams]
+            generated: dict[str, str | bytes] = {page.src: page.content for page in make()}
+            drawn = [site.diagrams[(owner, name)] for name in _DIAGRAM_NAMES[bool(owner)]
+                     if owner is not None and (owner, name) in site.diagrams]
             generated.update((d.download, downloads[d.download]) for d in drawn)
             # A diagram that failed (a `dot` that timed out) is tried again next build.
             store.put(group, None if any(d.error for d in drawn) else key, generated)
