@@ -41,23 +41,22 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _schema(args: argparse.Namespace) -> int:
-    schema = vocabulary_json_schema() if args.vocabulary else map_json_schema()
-    text = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+def _emit(text: str, out: str | None) -> int:
+    """Write `text` to the `--out` file, or to standard output without one."""
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    schema = vocabulary_json_schema() if args.vocabulary else map_json_schema()
+    return _emit(json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n", args.out)
 
 
 def _reference(args: argparse.Namespace) -> int:
-    text = reference_markdown()
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _emit(reference_markdown(), args.out)
 
 
 def _new(args: argparse.Namespace) -> int:
