@@ -31,6 +31,8 @@ _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 def clean(value: object) -> str:
     """Text as it may appear in a diagram: `\\n` line ends, no characters XML forbids."""
     text = "" if value is None else str(value)
+    if text.isascii() and text.isprintable():  # most map text: nothing to change
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n").replace("\t", " ")
     return _INVALID.sub("", text)
@@ -52,7 +54,9 @@ def dot_string(value: object) -> str:
     and a line break as `&#10;`. Runs of spaces become one space (Graphviz would
     turn the second space of a pair into a no-break space).
     """
-    text = re.sub(" {2,}", " ", clean(value))
+    text = clean(value)
+    if "  " in text:
+        text = re.sub(" {2,}", " ", text)
     text = text.replace("&", "&amp;").replace("\\", "\\\\\\\\")
     return '"' + text.replace('"', '\\"').replace("\n", "&#10;") + '"'
 
@@ -97,7 +101,13 @@ def html_text(value: object) -> str:
 
 def display_width(text: str) -> int:
     """Columns `text` takes: East Asian wide characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():  # most map text: no per-character look-ups
+        return len(text)
+    return sum(_char_width(ch) for ch in text)
+
+
+def _char_width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def _tokens(paragraph: str, width: int) -> list[tuple[str, bool]]:
@@ -106,18 +116,23 @@ def _tokens(paragraph: str, width: int) -> list[tuple[str, bool]]:
     for word in paragraph.split(" "):  # not split(): a no-break space keeps words together
         if not word:
             continue
+        if len(word) <= width and word.isascii():  # fits as it is: the usual case
+            tokens.append((word, True))
+            continue
         pieces: list[str] = []
-        current = ""
+        current, current_width = "", 0
         for char in word:
-            wide = display_width(char) == 2
-            if wide or display_width(current + char) > width:
+            char_width = 1 if char.isascii() else _char_width(char)
+            wide = char_width == 2
+            if wide or current_width + char_width > width:
                 if current:
                     pieces.append(current)
-                current = ""
+                current, current_width = "", 0
                 if wide:  # a line may break before and after each wide character
                     pieces.append(char)
                     continue
             current += char
+            current_width += char_width
         if current:
             pieces.append(current)
         tokens.extend((piece, n == 0) for n, piece in enumerate(pieces))
