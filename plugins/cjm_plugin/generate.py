@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .store import write_atomic
 from .site import SiteBuild
 
 MANIFEST_NAME = ".cjm-manifest.json"
@@ -204,13 +204,6 @@ def plan(out: Path, files: dict[str, bytes], prefix: str) -> Plan:
     return result
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.cjm-tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
-
-
 def _remove_empty_folders(out: Path, names: list[str]) -> None:
     """Remove the folders of removed files that are empty now, deepest first, up to `out`."""
     folders = {PurePosixPath(name).parent for name in names}
@@ -236,15 +229,15 @@ def write_site(out: Path, files: dict[str, bytes], prefix: str) -> GenerateResul
     if steps.to_write or steps.to_remove:
         # First the manifest: whatever happens next, every file is at its old checksum
         # (`pending`) or its new one, and the next run accepts both.
-        _write_atomic(manifest_file, manifest_bytes(files, steps.current))
+        write_atomic(manifest_file, manifest_bytes(files, steps.current))
     for name in steps.to_remove:
         (out / name).unlink()
     _remove_empty_folders(out, steps.to_remove)
     for name in steps.to_write:
-        _write_atomic(out / name, files[name])
+        write_atomic(out / name, files[name])
     manifest = manifest_bytes(files)
     if _current(manifest_file) != manifest:
-        _write_atomic(manifest_file, manifest)
+        write_atomic(manifest_file, manifest)
     return GenerateResult(
         out=out,
         manifest=manifest_rel,

@@ -32,7 +32,8 @@ from .embeds import EmbedError, EmbedRenderer, PageEmbeds, extract, notice
 from .load import LoadedMap
 from .yaml_source import Positions
 from .pages import PageOptions
-from .site import FileStore, SiteBuild, SiteOptions, StoredFile, build_site
+from .site import SiteBuild, SiteOptions, build_site
+from .store import FileStore, StoredFile
 from .urls import SitePaths
 
 log = logging.getLogger("mkdocs.plugins.cjm")
