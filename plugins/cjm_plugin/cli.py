@@ -10,14 +10,11 @@ from pathlib import Path
 from . import __version__
 from .catalog import VOCABULARY_FILE, load_project
 from .diagnostics import format_github
-from .export import KINDS, to_csv, to_json
-from .generate import GenerateError, site_files, write_site
-from .model import map_json_schema, vocabulary_json_schema
-from .pages import PageOptions
-from .reference import reference_markdown
-from .site import SiteOptions, build_site
-from .starter import starter_map
-from .urls import SitePaths
+from .export import KINDS
+
+# The other commands import what they need when they run: `cjm validate` runs on every
+# commit (pre-commit) and CI change, and page generation (Jinja2, Markdown, Graphviz
+# helpers) would add a sixth of its time at 200 maps (bench/README.md).
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -51,15 +48,21 @@ def _emit(text: str, out: str | None) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from .model import map_json_schema, vocabulary_json_schema
+
     schema = vocabulary_json_schema() if args.vocabulary else map_json_schema()
     return _emit(json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n", args.out)
 
 
 def _reference(args: argparse.Namespace) -> int:
+    from .reference import reference_markdown
+
     return _emit(reference_markdown(), args.out)
 
 
 def _new(args: argparse.Namespace) -> int:
+    from .starter import starter_map
+
     folder = Path(args.dir)
     project = load_project([folder]) if folder.is_dir() else None
     vocabulary = project.vocabulary if project else None
@@ -93,6 +96,11 @@ def _load_valid(paths: list[Path], strict: bool = False):
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from .generate import GenerateError, site_files, write_site
+    from .pages import PageOptions
+    from .site import SiteOptions, build_site
+    from .urls import SitePaths
+
     prefix = "/".join(part for part in args.prefix.split("/") if part)
     if "\\" in prefix or any(part in ("..", ".") for part in prefix.split("/")) or ":" in prefix:
         print(f"--prefix {args.prefix}: use a folder inside --out, such as `journeys` or"
@@ -139,6 +147,8 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from .export import to_csv, to_json
+
     kinds = list(KINDS) if args.kind == "all" else [args.kind]
     if args.format == "csv" and args.kind == "all" and not args.out:
         print("cjm export: CSV holds one kind per file; pass --kind (touchpoints, pain_points,"
