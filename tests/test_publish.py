@@ -778,3 +778,17 @@ def test_publishing_page_includes_the_ci_files():
     for path in (".github/workflows/journeys.yml", "docs/examples/gitlab-ci.yml"):
         assert f'--8<-- "{path}"' in docs
         assert (REPO / path).is_file()
+
+
+def test_ci_files_keep_the_plugin_cache_between_runs():
+    """A kept cache makes CI builds warm (no `dot` run when no map changed): the folder the
+    CI files keep must be the one the plugin writes."""
+    from cjm_plugin.plugin import CjmConfig
+
+    default = CjmConfig().cache_dir
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["check"]["steps"]
+    cached = [s["with"]["path"] for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
+    assert cached == [default]
+    pipeline = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert pipeline["pages"]["cache"]["paths"] == [default]
