@@ -290,10 +290,10 @@ class Renderer:
         else:
             with ThreadPoolExecutor(max_workers=min(self.jobs, len(unique))) as pool:
                 done = dict(zip(unique, pool.map(lambda job: self.render(*job), unique)))
-        return {request.key: for_request(request, done[(request.dot, request.engine)]) for request in wanted}
+        return {request.key: _for_request(request, done[(request.dot, request.engine)]) for request in wanted}
 
 
-def for_request(request: RenderRequest, result: RenderResult) -> RenderResult:
+def _for_request(request: RenderRequest, result: RenderResult) -> RenderResult:
     """`result` as `request` wants it: inlined with its id prefix, if it has one."""
     if result.svg is None or request.id_prefix is None:
         return result
