@@ -15,6 +15,7 @@ from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary
 from .model import JourneyMap, Vocabulary
+from .store import write_atomic
 from .yaml_source import Positions
 
 VOCABULARY_FILE = "_vocabulary.yml"
@@ -148,12 +149,9 @@ class _ModelCache:
     def save(self) -> None:
         if self.used == self.known:
             return
+        data = json.dumps({"code": code_version(), "maps": self.used}, sort_keys=True)
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.file.with_name(f".{self.file.name}.tmp")
-            temporary.write_text(json.dumps({"code": code_version(), "maps": self.used}, sort_keys=True),
-                                 encoding="utf-8")
-            os.replace(temporary, self.file)
+            write_atomic(self.file, data.encode("utf-8"))
         except OSError:
             pass  # a cache we cannot write only costs time on the next build
 
