@@ -287,7 +287,8 @@ def test_schema_out_writes_a_file(project, capsys):
 
 @pytest.mark.parametrize(
     "committed, flags",
-    [("schema/map.schema.json", []), ("schema/vocabulary.schema.json", ["--vocabulary"])],
+    [("schema/map.schema.json", []), ("schema/vocabulary.schema.json", ["--vocabulary"]),
+     ("schema/research.schema.json", ["--research"])],
 )
 def test_committed_schema_files_are_up_to_date(capsys, committed, flags):
     code, out, _ = run(capsys, "schema", *flags)

@@ -48,9 +48,13 @@ def _emit(text: str, out: str | None) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .model import map_json_schema, vocabulary_json_schema
+    from .model import map_json_schema, research_json_schema, vocabulary_json_schema
 
-    schema = vocabulary_json_schema() if args.vocabulary else map_json_schema()
+    if args.vocabulary and args.research:
+        print("cjm schema: pass --vocabulary or --research, not both", file=sys.stderr)
+        return 2
+    schema = (vocabulary_json_schema() if args.vocabulary
+              else research_json_schema() if args.research else map_json_schema())
     return _emit(json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n", args.out)
 
 
@@ -204,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of a map file")
     schema.add_argument("--vocabulary", action="store_true",
                         help=f"the schema of {VOCABULARY_FILE} instead")
+    schema.add_argument("--research", action="store_true",
+                        help="the schema of _research.yml (the evidence maps cite) instead")
     schema.add_argument("--out", help="write to this file instead of standard output")
     schema.set_defaults(run=_schema)
 
