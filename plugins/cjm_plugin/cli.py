@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__
 from .catalog import VOCABULARY_FILE, load_project
 from .diagnostics import format_github
-from .export import KINDS
+from .export import ALL_KINDS
 
 # The other commands import what they need when they run: `cjm validate` runs on every
 # commit (pre-commit) and CI change, and page generation (Jinja2, Markdown, Graphviz
@@ -153,10 +153,10 @@ def _generate(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .export import to_csv, to_json
 
-    kinds = list(KINDS) if args.kind == "all" else [args.kind]
+    kinds = list(ALL_KINDS) if args.kind == "all" else [args.kind]
     if args.format == "csv" and args.kind == "all" and not args.out:
-        print("cjm export: CSV holds one kind per file; pass --kind (touchpoints, pain_points,"
-              " opportunities, metrics) or --out FOLDER for one file per kind", file=sys.stderr)
+        print(f"cjm export: CSV holds one kind per file; pass --kind ({', '.join(ALL_KINDS)})"
+              " or --out FOLDER for one file per kind", file=sys.stderr)
         return 2
     project = _load_valid([Path(p) for p in args.paths] or [Path("maps")])
     if project is None:
@@ -237,11 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.set_defaults(run=_generate)
 
     export = commands.add_parser(
-        "export", help="touchpoints, pain points, opportunities and metrics as JSON or CSV")
+        "export", help="touchpoints, pain points, opportunities, metrics, stages and evidence as"
+        " JSON or CSV")
     export.add_argument("paths", nargs="*", help="map files or folders (default: maps/)")
     export.add_argument("--format", choices=["json", "csv"], default="json",
                         help="json (default) or csv")
-    export.add_argument("--kind", choices=[*KINDS, "all"], default="all",
+    export.add_argument("--kind", choices=[*ALL_KINDS, "all"], default="all",
                         help="what to export (default: all; with csv, all needs --out FOLDER)")
     export.add_argument("--out", help="write to this file (a folder for csv with --kind all)"
                         " instead of standard output")
