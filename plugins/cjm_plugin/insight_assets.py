@@ -37,6 +37,7 @@ tr:has(.cjm-anchor:target) { background: rgba(255, 213, 79, 0.28); }
 .cjm-chart-stage { text-decoration: underline; }
 [data-md-color-scheme="slate"] .cjm-chart-target { stroke: #e0e0e0; }
 [data-md-color-scheme="slate"] .cjm-chart-flag { fill: #ef9a9a; }
+[data-md-color-scheme="slate"] .cjm-chart-inside { fill: #10132a; }
 [data-md-color-scheme="slate"] .cjm-funnel-bar.cjm-metric-off rect { fill: #e57373; }
 [data-md-color-scheme="slate"] .cjm-funnel-bar.cjm-metric-on rect { fill: #66bb6a; }
 [data-md-color-scheme="slate"] .cjm-funnel-bar.cjm-metric-neutral rect { fill: #7986cb; }
@@ -60,6 +61,11 @@ tr:has(.cjm-anchor:target) { background: rgba(255, 213, 79, 0.28); }
   border: 1px solid var(--md-default-fg-color--lighter, #bbb); border-radius: 3px; }
 .cjm-filter-count { color: var(--md-default-fg-color--light, #666); }
 .cjm-hidden { display: none !important; }
+/* Tables with a rich first cell (a marker in their header) keep number columns narrow. */
+.md-typeset table:has(.cjm-compact) td, .md-typeset table:has(.cjm-compact) th { padding: 0.6em 0.8em; min-width: 0; }
+.md-typeset table:has(.cjm-compact) td:first-child { min-width: 12em; }
+.md-typeset table:has(.cjm-compact) td:has(> .cjm-row) { min-width: 18em; }
+.cjm-where, .cjm-addresses { font-size: 0.85em; color: var(--md-default-fg-color--light, #666); }
 """
 
 # Filters of the portfolio: a select per persona, owner and status, built from the items'

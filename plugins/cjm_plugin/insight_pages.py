@@ -47,6 +47,7 @@ LABELS = {
     "kind_other": "other",
     "evidence": "Evidence",
     "touchpoint": "Touchpoint",
+    "at_touchpoint": "at",
     "pain_point": "Pain point",
     "severity": "Severity",
     "opportunity": "Opportunity",

@@ -174,12 +174,16 @@ def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[
             f'<text class="cjm-chart-note" x="{number(bar_x + BAR + 11)}" y="{number(target_y + SMALL + 1)}"'
             f' font-size="{SMALL}">{svg_text(_measure(metric.target, metric.unit))}</text>',
         ]
-    # The value sits above its bar, and above the target line when that is just over the bar.
-    label_y = y - 6
-    if target_y is not None and target_y < y + 4 and label_y > target_y - 6:
+    # The value sits inside the top of its bar; above a bar too short to hold it, and then
+    # above the target line too when that is just over the bar.
+    inside = bar_height >= FONT + 10
+    label_y = y + FONT + 4 if inside else y - 6
+    if not inside and target_y is not None and target_y < y + 4 and label_y > target_y - 6:
         label_y = target_y - 6
-    parts.append(f'<text class="cjm-chart-value" x="{number(centre)}" y="{number(label_y)}"'
-                 f' text-anchor="middle" font-size="{FONT}" font-weight="600">{value}</text>')
+    fill = ' fill="#ffffff"' if inside else ""
+    parts.append(f'<text class="cjm-chart-value{" cjm-chart-inside" if inside else ""}"'
+                 f' x="{number(centre)}" y="{number(label_y)}" text-anchor="middle"'
+                 f' font-size="{FONT}" font-weight="700"{fill}>{value}</text>')
     y_text = base + 10 + LINE
     if first_of_stage:
         mark = LABELS["moment_of_truth_mark"] + " " if stage.moment_of_truth else ""
@@ -210,4 +214,4 @@ def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[
 
 # Fills as presentation attributes (the chart reads without the stylesheet too); the
 # stylesheet adjusts them for the dark scheme.
-_FILL = {"off": "#c62828", "on": "#2e7d32", "neutral": "#5c6bc0"}
+_FILL = {"off": "#c62828", "on": "#2e7d32", "neutral": "#3949ab"}

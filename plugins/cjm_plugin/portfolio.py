@@ -127,30 +127,23 @@ def matrix_svg(ranked: list[Ranked], href: Callable[[Placed], str],
         f' style="max-width:{width}px">',
         f'<title id="{id_prefix}title">{svg_text(LABELS["matrix_title"])}</title>',
     ]
-    quadrants = (("quick_wins", LEFT, TOP, "start"), ("big_bets", LEFT + size, TOP, "end"),
-                 ("fill_ins", LEFT, TOP + size, "start"), ("money_pits", LEFT + size, TOP + size, "end"))
-    for name, x, y, anchor in quadrants:
-        qx = LEFT if x == LEFT else middle_x
-        qy = TOP if y == TOP else middle_y
-        parts.append(f'<rect class="cjm-quadrant cjm-quadrant-{name.replace("_", "-")}" x="{number(qx)}"'
-                     f' y="{number(qy)}" width="{number(size / 2)}" height="{number(size / 2)}"'
-                     f' fill="{_QUADRANT_FILL[name]}"/>')
+    # The four corners of two cells each way; the middle row and column (3) are neither.
+    quadrants = (("quick_wins", 1, 4, "start", "top"), ("big_bets", 4, 4, "end", "top"),
+                 ("fill_ins", 1, 1, "start", "bottom"), ("money_pits", 4, 1, "end", "bottom"))
+    for name, effort, impact, _, _ in quadrants:
+        x, y = _cell_origin(effort, impact + 1)
+        parts.append(f'<rect class="cjm-quadrant cjm-quadrant-{name.replace("_", "-")}" x="{x}"'
+                     f' y="{y}" width="{2 * CELL}" height="{2 * CELL}" fill="{_QUADRANT_FILL[name]}"/>')
     for n in range(6):
         parts.append(f'<line class="cjm-grid" x1="{LEFT + n * CELL}" y1="{TOP}" x2="{LEFT + n * CELL}"'
                      f' y2="{TOP + size}" stroke="#e0e0e0"/>')
         parts.append(f'<line class="cjm-grid" x1="{LEFT}" y1="{TOP + n * CELL}" x2="{LEFT + size}"'
                      f' y2="{TOP + n * CELL}" stroke="#e0e0e0"/>')
-    parts += [
-        f'<line class="cjm-midline" x1="{number(middle_x)}" y1="{TOP}" x2="{number(middle_x)}"'
-        f' y2="{TOP + size}" stroke="#9e9e9e" stroke-dasharray="4 4"/>',
-        f'<line class="cjm-midline" x1="{LEFT}" y1="{number(middle_y)}" x2="{LEFT + size}"'
-        f' y2="{number(middle_y)}" stroke="#9e9e9e" stroke-dasharray="4 4"/>',
-    ]
-    for name, x, y, anchor in quadrants:
-        ty = y + 16 if y == TOP else y - 7
-        tx = x + 6 if anchor == "start" else x - 6
+    for name, _, _, anchor, edge in quadrants:
+        ty = TOP + 16 if edge == "top" else TOP + size - 7
+        tx = LEFT + 6 if anchor == "start" else LEFT + size - 6
         parts.append(f'<text class="cjm-quadrant-label" x="{tx}" y="{ty}" text-anchor="{anchor}"'
-                     f' font-size="11" font-weight="700" fill="#616161">{svg_text(LABELS[name])}</text>')
+                     f' font-size="12" font-weight="700" fill="#616161">{svg_text(LABELS[name])}</text>')
     for n in range(1, 6):
         x = LEFT + (n - 0.5) * CELL
         y = TOP + (5 - n + 0.5) * CELL
