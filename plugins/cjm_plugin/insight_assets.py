@@ -11,7 +11,9 @@ INSIGHT_STYLESHEET = """\
 [data-md-color-scheme="slate"] .cjm-confidence-observed { background: #9fa8da; border-color: #9fa8da; color: #10132a; }
 [data-md-color-scheme="slate"] .cjm-confidence-assumed { border-color: #9fa8da; color: #c5cae9;
   background: repeating-linear-gradient(135deg, transparent 0 3px, rgba(159, 168, 218, 0.22) 3px 5px); }
-.cjm-emotion-assumed::before { content: "\\25CC\\00A0"; }
+/* An assumed emotion: its colour as a dashed ring instead of a solid dot. */
+.cjm-emotion-assumed::before { content: ""; display: inline-block; box-sizing: border-box; width: 0.75em;
+  height: 0.75em; margin-right: 0.3em; border: 2px dashed currentColor; border-radius: 50%; vertical-align: -0.05em; }
 .cjm-mot { color: #a66b00; font-weight: 700; cursor: help; }
 [data-md-color-scheme="slate"] .cjm-mot { color: #ffd54f; }
 .cjm-mot-note { border-left: 4px solid #f9a825; padding: 0.4em 0.8em; background: rgba(249, 168, 37, 0.08); }
@@ -63,7 +65,7 @@ tr:has(.cjm-anchor:target) { background: rgba(255, 213, 79, 0.28); }
 .cjm-hidden { display: none !important; }
 /* Tables with a rich first cell (a marker in their header) keep number columns narrow. */
 .md-typeset table:has(.cjm-compact) td, .md-typeset table:has(.cjm-compact) th { padding: 0.6em 0.8em; min-width: 0; }
-.md-typeset table:has(.cjm-compact) td:first-child { min-width: 12em; }
+.md-typeset table:has(.cjm-compact) td:first-child:not([style*="right"]) { min-width: 12em; }
 .md-typeset table:has(.cjm-compact) td:has(> .cjm-row) { min-width: 18em; }
 .cjm-where, .cjm-addresses { font-size: 0.85em; color: var(--md-default-fg-color--light, #666); }
 """

@@ -24,7 +24,6 @@ LABELS = {
     "open_source": "Open the source",
     "persona": "Persona",
     "stage": "Stage",
-    "item": "What it backs",
     "what_stage": "Emotion of the stage",
     "what_pain": "Pain point",
     "what_metric": "Metric",
