@@ -383,7 +383,7 @@ def test_scores_direction_confidence_and_flags(tmp_path):
         "maps/ann.yml:5:22: `moment_of_truth` must be `true` or `false`, not `maybe`",
         "maps/ann.yml:7:35: `confidence` must be 'observed' or 'assumed', not `sure`",
         "maps/ann.yml:9:33: `impact` is `6`; use a whole number from 1 (low) to 5 (high)",
-        "maps/ann.yml:9:45: `effort` is `high`; use a whole number from 1 (low) to 5 (high)",
+        "maps/ann.yml:9:44: `effort` is `high`; use a whole number from 1 (low) to 5 (high)",
         "maps/ann.yml:11:45: `better` must be 'higher' or 'lower', not `down`",
         "maps/ann.yml:11:59: `funnel` must be `true` or `false`, not `1.5`",
     ]
