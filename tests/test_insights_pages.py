@@ -210,7 +210,7 @@ def test_funnel_chart_draws_each_funnel_metric_to_scale(project):
     heights = [float(h) for _, h in bars]
     assert heights[1] == metrics.HEIGHT and heights[0] == pytest.approx(metrics.HEIGHT * 6 / 20, abs=0.1)
     assert svg.count('class="cjm-chart-target"') == 2
-    assert '<a href="../browse/">' in svg and "★ Checkout" in svg  # a moment of truth
+    assert '<a xlink:href="../browse/">' in svg and "★ Checkout" in svg  # a moment of truth
     assert "Minutes to pay" not in svg  # not a funnel metric
     assert svg == metrics.funnel_svg("Shopper", shop.stages, lambda sid: f"../{sid}/", id_prefix="f-")
     assert metrics.funnel_svg("Shopper", project.by_id("future").map.stages, str, "f-") == ""
@@ -237,7 +237,7 @@ def test_every_dot_of_the_matrix_is_a_link_numbered_by_rank(project):
     ranked, _ = portfolio.rank(LinkIndex(project.maps, project.research))
     svg = portfolio.matrix_svg(ranked, lambda p: f"{p.map.id}/{p.stage.id}/#{p.item.id}",
                                lambda p: f'data-cjm-persona="{p.map.id}"', "m-")
-    dots = re.findall(r'<a class="cjm-dot( cjm-dot-done)?" href="([^"]+)" data-cjm-persona="(\w+)">'
+    dots = re.findall(r'<a class="cjm-dot( cjm-dot-done)?" xlink:href="([^"]+)" data-cjm-persona="(\w+)">'
                       r'\s*<title>([^<]*)</title>.*?<text[^>]*>(\d+)</text>', svg, re.S)
     assert [(href, number) for _, href, _, _, number in dots] == [
         ("future/checkout/#one-tap", "1"), ("shop/checkout/#show-cost-early", "2"),
@@ -289,8 +289,8 @@ def test_persona_page_has_the_funnel_and_every_metric(project):
     persona = _pages(project)["journeys/shop/index.md"]
     assert "## Metrics" in persona and "### Funnel" in persona
     assert "2 of 3 metrics with a target and a direction are off target." in persona
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="cjm-funnel-chart"' in persona
-    assert '<a href="browse/">' in persona  # stage links relative to the persona page
+    assert 'class="cjm-funnel-chart"' in persona
+    assert '<a xlink:href="browse/">' in persona  # stage links relative to the persona page
     assert "### Funnel" not in _pages(project)["journeys/future/index.md"]
 
 
@@ -306,9 +306,9 @@ def test_portfolio_page(project):
     unaddressed = page[page.index("## Pain points no opportunity addresses"):]
     assert "(1)" in unaddressed.splitlines()[0] and "Slow page" in unaddressed
     # The matrix links to the stage pages (URLs, since it is raw HTML).
-    assert 'href="../future/checkout/&#35;opportunity-one-tap"' in page
+    assert 'xlink:href="../future/checkout/&#35;opportunity-one-tap"' in page
     no_dirs = _pages(project, use_directory_urls=False)["journeys/portfolio.md"]
-    assert 'href="future/checkout.html&#35;opportunity-one-tap"' in no_dirs
+    assert 'xlink:href="future/checkout.html&#35;opportunity-one-tap"' in no_dirs
 
 
 def test_evidence_page_lists_each_source_and_what_cites_it(project):
@@ -350,11 +350,11 @@ def test_strict_build_with_anchor_validation(tmp_path):
     site = build_site(config)  # strict: a missing page or anchor would fail the build
     portfolio_html = BeautifulSoup(read(site, "journeys/portfolio/"), "html.parser")
     dots = portfolio_html.select("svg.cjm-matrix-chart a.cjm-dot")
-    assert [d["href"] for d in dots] == ["../future/checkout/#opportunity-one-tap",
+    assert [d["xlink:href"] for d in dots] == ["../future/checkout/#opportunity-one-tap",
                                          "../shop/checkout/#opportunity-show-cost-early",
                                          "../shop/checkout/#opportunity-guest-checkout"]
     for dot in dots:  # every dot lands on an anchor that exists
-        page, anchor = dot["href"].split("#")
+        page, anchor = dot["xlink:href"].split("#")
         target = BeautifulSoup(read(site, "journeys/" + page.removeprefix("../")), "html.parser")
         assert target.find(id=anchor) is not None, dot["href"]
     nav = BeautifulSoup(read(site, "journeys/"), "html.parser").select("nav.md-nav a")

@@ -39,7 +39,8 @@ from sitebuild import MINIMAL_MAP, REPO, build_site, make_site
 
 EXAMPLE_MAPS = sorted(p for p in (REPO / "maps").iterdir() if p.suffix == ".yml")
 # Enough for every kind of page (shared stages, Chinese text, diagrams) and quick to build.
-SOME_MAPS = ("_vocabulary.yml", "french-learner.yml", "software-customer-zh.yml", "theatre-goer.yml")
+SOME_MAPS = ("_vocabulary.yml", "_research.yml", "french-learner.yml", "software-customer-zh.yml",
+             "theatre-goer.yml")
 
 SECOND_MAP = """\
 persona:

@@ -122,7 +122,7 @@ def funnel_svg(persona_name: str, stages: list[Stage], stage_href: Callable[[str
     height = base + 10 + LINE * (STAGE_LINES + NAME_LINES + 2) + 8
     title = LABELS["funnel_title"].format(persona=persona_name)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cjm-funnel-chart" viewBox="0 0 {width} {height}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="cjm-funnel-chart" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" role="img" aria-labelledby="{id_prefix}title"'
         f' style="min-width:{number(width * 0.7)}px;max-width:{width}px">',
         f'<title id="{id_prefix}title">{svg_text(title)}</title>',
@@ -188,7 +188,7 @@ def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[
     if first_of_stage:
         mark = LABELS["moment_of_truth_mark"] + " " if stage.moment_of_truth else ""
         lines = svg_lines(mark + stage.name, width=20, max_lines=STAGE_LINES)
-        parts.append(f'<a href="{stage_href(stage.id)}">')
+        parts.append(f'<a xlink:href="{stage_href(stage.id)}">')  # as in portfolio.matrix_svg
         for line in lines:
             parts.append(f'<text class="cjm-chart-stage" x="{x + 8}" y="{y_text}" font-size="{FONT}"'
                          f' font-weight="700">{line}</text>')

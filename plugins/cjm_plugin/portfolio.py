@@ -117,12 +117,15 @@ def _cell_origin(effort: int, impact: int) -> tuple[int, int]:
 def matrix_svg(ranked: list[Ranked], href: Callable[[Placed], str],
                data: Callable[[Placed], str], id_prefix: str) -> str:
     """Every ranked opportunity as a numbered dot at its impact and effort; each dot links to
-    the opportunity. `data(placed)` gives the dot's `data-` attributes (for the filters)."""
+    the opportunity. `data(placed)` gives the dot's `data-` attributes (for the filters).
+
+    Links are `xlink:href`, as Graphviz writes them: engines that rewrite `href` in raw HTML
+    as if it were relative to the Markdown file (Zensical) leave it alone."""
     size = 5 * CELL
     width, height = LEFT + size + 12, TOP + size + BOTTOM
     middle_x, middle_y = LEFT + size / 2, TOP + size / 2
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cjm-matrix-chart" viewBox="0 0 {width} {height}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="cjm-matrix-chart" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" role="img" aria-labelledby="{id_prefix}title"'
         f' style="max-width:{width}px">',
         f'<title id="{id_prefix}title">{svg_text(LABELS["matrix_title"])}</title>',
@@ -186,7 +189,7 @@ def _dots(effort: int, impact: int, items: list[Ranked], href: Callable[[Placed]
             stage=placed.stage.name, impact=placed.item.impact, effort=placed.item.effort)
         done = (placed.item.status or "").strip().lower() == "done"
         parts += [
-            f'<a class="cjm-dot{" cjm-dot-done" if done else ""}" href="{href(placed)}" {data(placed)}>',
+            f'<a class="cjm-dot{" cjm-dot-done" if done else ""}" xlink:href="{href(placed)}" {data(placed)}>',
             f"<title>{svg_text(title, 300)}</title>",
             f'<circle cx="{number(cx)}" cy="{number(cy)}" r="{RADIUS}" fill="{"#ffffff" if done else "#3f51b5"}"'
             f' stroke="#3f51b5" stroke-width="2"/>',
