@@ -80,14 +80,14 @@ def format_gap(metric: Metric) -> str:
 
 # -- the funnel chart ------------------------------------------------------------------------
 
-SLOT = 150  # width of one bar's column
+SLOT = 160  # width of one bar's column
 BAR = 56
 LEFT = 16
 TOP = 28  # room for the value above the tallest bar
 HEIGHT = 190  # of the bars' area
-LINE = 15
-FONT = 13
-SMALL = 11
+LINE = 16
+FONT = 14
+SMALL = 12
 NAME_LINES = 3
 STAGE_LINES = 2
 
@@ -124,7 +124,7 @@ def funnel_svg(persona_name: str, stages: list[Stage], stage_href: Callable[[str
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="cjm-funnel-chart" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" role="img" aria-labelledby="{id_prefix}title"'
-        f' style="min-width:{number(width * 0.7)}px;max-width:{width}px">',
+        f' style="min-width:{number(width * 0.8)}px;max-width:{width}px">',
         f'<title id="{id_prefix}title">{svg_text(title)}</title>',
         f'<line class="cjm-axis" x1="{LEFT}" y1="{base}" x2="{width - LEFT}" y2="{base}"'
         ' stroke="#9e9e9e" stroke-width="1"/>',
@@ -187,7 +187,7 @@ def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[
     y_text = base + 10 + LINE
     if first_of_stage:
         mark = LABELS["moment_of_truth_mark"] + " " if stage.moment_of_truth else ""
-        lines = svg_lines(mark + stage.name, width=20, max_lines=STAGE_LINES)
+        lines = svg_lines(mark + stage.name, width=16, max_lines=STAGE_LINES)
         parts.append(f'<a xlink:href="{stage_href(stage.id)}">')  # as in portfolio.matrix_svg
         for line in lines:
             parts.append(f'<text class="cjm-chart-stage" x="{x + 8}" y="{y_text}" font-size="{FONT}"'
@@ -197,7 +197,7 @@ def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[
         y_text += LINE * (STAGE_LINES - len(lines))
     else:
         y_text += LINE * STAGE_LINES
-    for line in svg_lines(metric.name, width=22, max_lines=NAME_LINES):
+    for line in svg_lines(metric.name, width=18, max_lines=NAME_LINES):
         parts.append(f'<text class="cjm-chart-label" x="{x + 8}" y="{y_text}" font-size="{SMALL + 1}">{line}</text>')
         y_text += LINE
     if direction:
