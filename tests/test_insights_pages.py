@@ -269,7 +269,7 @@ def test_stage_page_links_both_ways_with_evidence_and_confidence(project):
     # Addressed by: this map's opportunity and the future map's one, each linked to its row.
     assert "[Shopper tomorrow: One-tap wallet payment.](../future/checkout.md#opportunity-one-tap)" in checkout
     assert "[Show the cost early.](checkout.md#opportunity-show-cost-early)" in checkout
-    assert '<span class="cjm-unaddressed">not addressed yet</span>' in checkout  # "Slow page."
+    assert '<span class="cjm-unaddressed">none linked</span>' in checkout  # "Slow page."
     assert "Moment of truth" in checkout
     future = pages["journeys/future/checkout.md"]
     assert "[Shopper: Delivery cost shows late.](../shop/checkout.md#pain-delivery-cost)" in future

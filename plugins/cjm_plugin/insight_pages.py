@@ -54,7 +54,7 @@ LABELS = {
     "status": "Status",
     "addresses": "Addresses",
     "addressed_by": "Addressed by",
-    "not_addressed": "not addressed yet",
+    "not_addressed": "none linked",
     "moment_of_truth": "Moment of truth",
     "moment_of_truth_title": "A moment of truth: this stage decides whether the persona stays or goes",
     "moment_of_truth_note": "This stage decides whether the persona stays or goes.",
