@@ -88,6 +88,7 @@ class Journey:
     sections: list[Section] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     loose_tasks: list[Task] = field(default_factory=list)  # before the first section
+    warnings: list[str] = field(default_factory=list)
 
 
 def _decode(text: str) -> str:
@@ -185,6 +186,11 @@ def parse_journey(text: str, display: str, first_line: int = 1) -> Journey:
             fail(token, "`journey` may only start the diagram; a task name cannot start with"
                         " that word (write `#106;ourney` for its first letter)")
         elif token.kind == "title":
+            if section is not None:
+                journey.warnings.append(
+                    f"{display}:{token.line}:{token.column}: warning: Mermaid reads this line as"
+                    f" the diagram's title, not as a task (it starts with `title `); write"
+                    f" `#84;itle` to make it a task")
             journey.title = _decode(token.text[6:]).strip()
         elif token.kind in ("acc_title", "acc_descr", "acc_descr_multi"):
             value = tokens[index] if index < len(tokens) else None
@@ -240,12 +246,13 @@ def _task(name: str, data: Token, where: Spot, display: str, problems: list[Diag
     # Mermaid's addTask: split on `:`, the first piece is the score, the second the actors.
     pieces = data.text[1:].split(":")
     raw = _decode(pieces[0]).strip()
+    column = data.column + 1 + len(pieces[0]) - len(pieces[0].lstrip())  # the score itself
     try:
         score = float(raw)
     except ValueError:
         score = float("nan")
     if not score == score or not 1 <= score <= 5:
-        problems.append(Diagnostic(display, data.line, data.column + 1,
+        problems.append(Diagnostic(display, data.line, column,
             f"task `{name}`: score `{raw}` is not a number from 1 to 5 (1 very negative,"
             " 5 very positive)"))
         return None
@@ -263,7 +270,7 @@ def journey_in_markdown(text: str, display: str) -> tuple[str, int]:
         start = match.end() + 1
         close = re.compile(rf"^ {{0,3}}{fence[0]}{{{len(fence)},}}\s*$", re.M).search(text, start)
         body = text[start:close.start()] if close else text[start:]
-        meaningful = [line.strip() for line in body.splitlines()
+        meaningful = [line.strip() for line in _strip_front_matter(body)[0].splitlines()
                       if line.strip() and not line.strip().startswith("%%")]
         if meaningful and re.match(r"journey\b", meaningful[0], re.I):
             return body, text.count("\n", 0, start) + 1
@@ -275,7 +282,7 @@ def journey_in_markdown(text: str, display: str) -> tuple[str, int]:
 def read_journey(journey: Journey, display: str, persona: str | None) -> MapDraft:
     """A parsed journey -> draft: sections become stages, tasks touchpoints (scores 1..5
     mapped onto -2..2), the persona's actor the persona and the other actors lanes."""
-    draft = MapDraft(source=display)
+    draft = MapDraft(source=display, notes=list(journey.warnings))
     counts = Counter(actor for section in journey.sections for task in section.tasks
                      for actor in task.actors)
     first_seen = list(dict.fromkeys(a for s in journey.sections for t in s.tasks for a in t.actors))
