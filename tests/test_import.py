@@ -419,3 +419,35 @@ def test_a_site_builds_from_imported_maps(tmp_path, monkeypatch, capsys):
     assert "Translate the consumer brand into usable items" in brand
     assert "Drop-off at checkout" in read(site, "journeys/online-shopper/purchase/")
     assert "热线一直占线" in read(site, "journeys/wang-li/")
+
+
+# --- golden files (the docs page shows them) --------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden" / "import"
+UPDATE = os.environ.get("CJM_UPDATE_GOLDEN") == "1"
+GOLDEN_CASES = {
+    "chrystals.yml": ["chrystals.csv", "--persona", "Corporate brand manager",
+                      "--map", "CX=lane", "--map", "Production=lane"],
+    "online-shopper.yml": ["online-shopper.xlsx"],
+    "kundenreise.yml": ["kundenreise.csv", "--persona", "Jonas"],
+    "software-customer-zh.yml": ["software-customer-zh.csv", "--persona", "王丽"],
+    "ann.yml": ["ann.mmd"],
+}
+
+
+@pytest.mark.parametrize("name", GOLDEN_CASES)
+def test_imports_match_their_golden_files(shared, capsys, name):
+    """Regenerate after an intended change with `CJM_UPDATE_GOLDEN=1` and review the diff."""
+    source, *extra = GOLDEN_CASES[name]
+    if source in ("kundenreise.csv", "ann.mmd"):  # stages of their own: no shared stages
+        (shared / "maps" / "_vocabulary.yml").unlink()
+    code, out, err = run(capsys, "import", str(DATA / source), *extra, "--out", "-")
+    assert code == 0, err
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(out, "utf-8", newline="\n")
+        (GOLDEN / f"{name}.notes.txt").write_text(err, "utf-8", newline="\n")
+        return
+    assert out == path.read_text("utf-8"), f"{name} changed; if intended, run with CJM_UPDATE_GOLDEN=1"
+    assert err == (GOLDEN / f"{name}.notes.txt").read_text("utf-8")

@@ -217,8 +217,8 @@ def test_import_mermaids_own_example(project, capsys):
     assert out.startswith("wrote maps/me.yml: 2 stage(s), 5 touchpoint(s)")
     assert err.splitlines() == [
         "note: persona: `Me`, the actor in most tasks (name another with --persona)",
-        "note: actors Cat became blueprint lanes; list what each does per stage under the"
-        " stage's `lanes:`",
+        "note: the other actors became blueprint lanes: Cat; list what each does per stage"
+        " under the stage's `lanes:`",
         "note: emotions on the scale 1..5 are mapped linearly onto -2..2: -2 + (score - 1) × 4"
         " / 4, rounded to the nearest whole number, halves away from zero (1 → -2, 2 → -1,"
         " 3 → 0, 4 → 1, 5 → 2)",

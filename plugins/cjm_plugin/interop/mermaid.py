@@ -307,8 +307,8 @@ def read_journey(journey: Journey, display: str, persona: str | None) -> MapDraf
         taken.add(lane_id)
         draft.lanes.append(LaneDraft(lane_id, actor))
     if lanes:
-        draft.notes.append(f"actors {', '.join(lanes)} became blueprint lanes; list what each"
-                           " does per stage under the stage's `lanes:`")
+        draft.notes.append(f"the other actors became blueprint lanes: {', '.join(lanes)}; list"
+                           " what each does per stage under the stage's `lanes:`")
     for section in journey.sections:
         stage = StageDraft(name=section.name, spot=section.spot)
         stage.id = section.meta.get("stage")
