@@ -352,3 +352,7 @@ def test_the_parser_reads_entities_like_mermaid():
     with pytest.raises(Problems):
         parse_journey("journey\n section A\n  # only a comment: 3\n  x; y: 3\n", "x")
     assert re.search(r"#\d+;", mermaid_text("a:b")) is not None
+
+
+def test_the_docs_show_the_real_export():
+    assert f"```mermaid\n{SMALL_MERMAID}```" in (REPO / "docs" / "importing.md").read_text("utf-8")
