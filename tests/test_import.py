@@ -16,7 +16,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 
 from cjm_plugin.catalog import load_project
 from cjm_plugin.cli import main
@@ -451,3 +450,17 @@ def test_imports_match_their_golden_files(shared, capsys, name):
         return
     assert out == path.read_text("utf-8"), f"{name} changed; if intended, run with CJM_UPDATE_GOLDEN=1"
     assert err == (GOLDEN / f"{name}.notes.txt").read_text("utf-8")
+
+
+def test_each_header_word_names_one_field():
+    from cjm_plugin.interop.headers import SYNONYMS, field_for_header, normalize
+
+    owners: dict[str, set[str]] = {}
+    for name, words in SYNONYMS.items():
+        for word in words:
+            owners.setdefault(normalize(word), set()).add(name)
+            assert field_for_header(word) == name, word
+    assert {word: names for word, names in owners.items() if len(names) > 1} == {}
+    assert field_for_header("Pain point(s)") == "pain point"
+    assert field_for_header("  EMOTION  (1–5) ") == "emotion"
+    assert field_for_header("Notes") is None

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from cjm_plugin.catalog import load_project
 from cjm_plugin.cli import main
 from cjm_plugin.interop.mermaid import mermaid_text, parse_journey, to_mermaid
-from cjm_plugin.interop.table_import import Problems
+from cjm_plugin.interop.draft import Problems
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = [loaded.id for loaded in load_project([REPO / "maps"]).maps]

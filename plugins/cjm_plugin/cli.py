@@ -230,7 +230,7 @@ def _export_mermaid(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from .interop.importer import ImportRequest, import_map, import_ok_message
-    from .interop.table_import import Problems
+    from .interop.draft import Problems
 
     request = ImportRequest(
         file=Path(args.file), out=args.out, persona=args.persona, mapping=args.map,

@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO / "plugins"))
 
 from cjm_plugin.catalog import load_project  # noqa: E402
 from cjm_plugin.interop.mermaid import mermaid_text, parse_journey, to_mermaid  # noqa: E402
-from cjm_plugin.interop.table_import import Problems  # noqa: E402
+from cjm_plugin.interop.draft import Problems  # noqa: E402
 
 TRICKY = [
     "Price: 20% off; today only", "#1 choice", "Title search", "section of the shop",

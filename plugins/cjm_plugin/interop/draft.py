@@ -27,6 +27,14 @@ class Spot:
         return Diagnostic(self.file, self.line, self.column, self.prefix + message)
 
 
+class Problems(Exception):
+    """Messages that stop an import; nothing is written."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(map(str, diagnostics)))
+        self.diagnostics = diagnostics
+
+
 # --- emotions ---------------------------------------------------------------------------
 
 

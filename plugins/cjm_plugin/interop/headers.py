@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 # Field -> the words that name it (any case and spacing). A field's own name comes first.
-# Each word names one field only: `test_headers.py` checks there are no clashes.
+# Each word names one field only (test_import.py checks).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "stage": (
         "stage", "phase", "step", "journey stage", "journey step", "stage name",

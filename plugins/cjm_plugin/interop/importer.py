@@ -25,9 +25,9 @@ from ..starter import SCHEMA_MODELINE
 from ..store import write_atomic
 from ..yaml_source import MAX_FILE_BYTES, SourceError, parse
 from . import mermaid
-from .draft import MERMAID_SCALE, MapDraft, Scale, round_half_away
+from .draft import MERMAID_SCALE, MapDraft, Problems, Scale, round_half_away
 from .headers import normalize
-from .table_import import ImportOptions, Problems, parse_mapping, read_table
+from .table_import import ImportOptions, parse_mapping, read_table
 from .tables import TableError, read_csv, read_xlsx
 from .yaml_writer import dump
 

@@ -23,8 +23,7 @@ from typing import Iterable
 from ..diagnostics import Diagnostic
 from ..load import LoadedMap
 from ..slugs import slugify
-from .draft import MERMAID_SCALE, LaneDraft, MapDraft, Spot, StageDraft, TouchpointDraft
-from .table_import import Problems
+from .draft import MERMAID_SCALE, LaneDraft, MapDraft, Problems, Spot, StageDraft, TouchpointDraft
 
 MAX_TEXT = 50_000  # Mermaid's default maxTextSize: longer diagrams are not drawn
 

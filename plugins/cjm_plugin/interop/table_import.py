@@ -26,8 +26,9 @@ from pydantic import ValidationError
 from ..diagnostics import Diagnostic
 from ..model import EMOTION_WORDS, Channel, Touchpoint
 from ..slugs import slugify
-from .draft import CJM_SCALE, LaneDraft, MapDraft, Scale, Spot, StageDraft, TouchpointDraft
-from .headers import field_for_header, field_named, lane_in_header, normalize
+from .draft import (CJM_SCALE, LaneDraft, MapDraft, Problems, Scale, Spot, StageDraft,
+                    TouchpointDraft)
+from .headers import FIELDS, field_for_header, field_named, lane_in_header, normalize
 from .tables import Table, column_letter
 
 HEADER_SEARCH_ROWS = 20  # the header row may sit under a title row or two
@@ -54,14 +55,6 @@ SEVERITIES = {
 }
 _EMOTION_WORDS = {normalize(word): value for value, word in EMOTION_WORDS.items()}
 _BULLETS = ("- ", "* ", "• ", "– ", "· ")
-
-
-class Problems(Exception):
-    """Messages that stop the import; nothing is written."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("\n".join(map(str, diagnostics)))
-        self.diagnostics = diagnostics
 
 
 @dataclass
@@ -104,14 +97,9 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
         name = field_named(target)
         if name is None:
             raise ValueError(
-                f"--map {pair}: `{target}` is not a field; use one of: {', '.join(_field_list())}")
+                f"--map {pair}: `{target}` is not a field; use one of: {', '.join(FIELDS)}")
         mapping[normalize(column) or column] = name
     return mapping
-
-
-def _field_list() -> list[str]:
-    from .headers import FIELDS
-    return list(FIELDS)
 
 
 # --- layout -----------------------------------------------------------------------------
