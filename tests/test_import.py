@@ -464,3 +464,24 @@ def test_each_header_word_names_one_field():
     assert field_for_header("Pain point(s)") == "pain point"
     assert field_for_header("  EMOTION  (1–5) ") == "emotion"
     assert field_for_header("Notes") is None
+
+
+def test_lane_headers_and_stage_level_columns(project, capsys):
+    source = write(project / "blueprint.csv", """\
+        Stage,Stage emotion,Objective,Touchpoint,Emotion,Lane: CX,Production (lane),Status,Opportunity
+        Awareness,1,Be known,Poster,2,Log the lead,,planned,Put a QR code on posters
+        Awareness,1,Be known,Trade fair,0,"Send a thank-you
+        Add to CRM",Build the stand,,
+        Purchase,-1,,Quote,-1,,Cost the materials,,
+        """)
+    code, _, err = run(capsys, "import", str(source), "--persona", "Achieng")
+    assert code == 0, err
+    journey = load(project / "maps" / "achieng.yml").map
+    assert [(lane.id, lane.name) for lane in journey.lanes] == [("cx", "CX"), ("production", "Production")]
+    awareness, purchase = journey.stages
+    assert (awareness.emotion, awareness.objective, purchase.emotion) == (1, "Be known", -1)
+    assert awareness.lanes == {"cx": ["Log the lead", "Send a thank-you", "Add to CRM"],
+                               "production": ["Build the stand"]}
+    assert awareness.opportunities[0].model_dump() == {
+        "text": "Put a QR code on posters", "owner": None, "status": "planned", "link": None}
+    assert "stage emotions" not in err  # given, not computed
