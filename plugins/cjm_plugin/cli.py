@@ -306,7 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.set_defaults(run=_generate)
 
     export = commands.add_parser(
-        "export", help="touchpoints, pain points, opportunities and metrics as JSON or CSV")
+        "export", help="touchpoints, pain points, opportunities and metrics as JSON or CSV;"
+        " a journey as a Mermaid diagram")
     export.add_argument("paths", nargs="*", help="map files or folders (default: maps/)")
     export.add_argument("--format", choices=["json", "csv", "mermaid"], default="json",
                         help="json (default), csv, or mermaid (a journey diagram; PATHS may"
@@ -319,11 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
                         " instead of standard output")
     export.set_defaults(run=_export)
 
-    add_import_parser(commands)
+    _add_import_parser(commands)
     return parser
 
 
-def add_import_parser(commands) -> None:  # noqa: ANN001 - argparse's private subparsers type
+def _add_import_parser(commands) -> None:  # noqa: ANN001 - argparse's private subparsers type
     importer = commands.add_parser(
         "import", help="turn a spreadsheet (CSV, XLSX) or a Mermaid journey into a map")
     importer.add_argument("file", help=".csv, .tsv, .xlsx, .mmd, or .md with a ```mermaid journey")
