@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from .catalog import Project
 from .links import LinkIndex, Placed, confidence, split_reference
 from .metrics import status
-from .model import Evidence, Metric, Opportunity, PainPoint, Stage, Touchpoint
+from .model import Evidence, Metric, Opportunity, PainPoint, Touchpoint
 from .portfolio import rank
 
 # Export kind -> (the stage field holding the items, the item model).

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from .diagnostics import Diagnostic
 from .load import LoadedMap, _suggest, load_map
-from .model import Evidence, Metric, Opportunity, PainPoint, Stage, Touchpoint, _short
+from .model import SEVERITY_ORDER, Evidence, Metric, Opportunity, PainPoint, Stage, Touchpoint, _short
 from .research import LoadedResearch
 from .slugs import slugify
 
@@ -65,6 +65,7 @@ class LinkIndex:
         self.opportunities: dict[tuple[str, str], Placed] = {}
         self.touchpoints: dict[tuple[str, str], tuple[Stage, Touchpoint]] = {}
         self.placed: list[Placed] = []  # every pain point and opportunity, in map order
+        self.by_map: dict[str, list[Placed]] = {}  # the same, per persona id
         self.citations: dict[str, list[Placed]] = {}
         # By id() of the item: templates hold the items, and the index holds them alive.
         self._addresses: dict[int, list[Placed]] = {}
@@ -94,6 +95,7 @@ class LinkIndex:
                         self._cite(placed)
                         continue
                     self.placed.append(placed)
+                    self.by_map.setdefault(pid, []).append(placed)
                     table = self.pains if kind == "pain" else self.opportunities
                     if item.id:
                         table.setdefault((pid, item.id), placed)
@@ -129,9 +131,13 @@ class LinkIndex:
         """(id, the evidence or None when it is not declared) for each id an item cites."""
         return [(eid, self.evidence.get(eid)) for eid in dict.fromkeys(item.evidence)]
 
-    def worst_severity(self, opportunity: Opportunity) -> str | None:
-        from .model import SEVERITY_ORDER
+    def uses_links(self, persona_id: str) -> bool:
+        """Whether a map's pages show "addresses" and "addressed by": it links opportunities
+        to pain points, or another map addresses its pain points."""
+        return any(p.item.addresses if p.kind == "opportunity" else self.addressed_by(p.item)
+                   for p in self.by_map.get(persona_id, []))
 
+    def worst_severity(self, opportunity: Opportunity) -> str | None:
         severities = [p.item.severity for p in self.addresses(opportunity)]
         return min(severities, key=SEVERITY_ORDER.__getitem__, default=None)
 
@@ -140,9 +146,7 @@ class LinkIndex:
         address its pain points, and the pain points of other maps its opportunities address):
         part of the key that tells site.py when to make those pages again."""
         shown: list = []
-        for placed in self.placed:
-            if placed.map.id != persona_id:
-                continue
+        for placed in self.by_map.get(persona_id, []):
             linked = (self.addressed_by(placed.item) if placed.kind == "pain"
                       else self.addresses(placed.item))
             shown += [(other.map.id, other.map.map.persona.name, other.stage.id, other.stage.name,

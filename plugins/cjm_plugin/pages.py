@@ -194,12 +194,6 @@ class PageBuilder:
         """(the page of an item, its anchor there or "")."""
         return self.paths.stage(placed.map.id, placed.stage.id), self._anchor_of(placed)
 
-    def uses_links(self, loaded: LoadedMap) -> bool:
-        """Whether a map's pages show "addresses" and "addressed by": it links opportunities to
-        pain points, or another map addresses its pain points."""
-        return any(p.map is loaded and (p.item.addresses if p.kind == "opportunity"
-                                        else self.links.addressed_by(p.item))
-                   for p in self.links.placed)
 
     def _render(self, template: str, src: str, source: LoadedMap | None = None, **values) -> GeneratedPage:
         content = self.env.get_template(template).render(self._context(src, **values))
@@ -342,7 +336,7 @@ class PageBuilder:
         return self._render("stage.md.j2", src, loaded, m=loaded.map, pid=loaded.id, stage=stage,
                             previous=previous, following=following, shared=shared,
                             lanes=[(lane, items) for lane, items in lanes if items], tags=tags,
-                            uses_links=self.uses_links(loaded),
+                            uses_links=self.links.uses_links(loaded.id),
                             metric_rows=[(stage, metric) for metric in stage.metrics])
 
     def shared_stage_page(self, stage_id: str) -> GeneratedPage:
