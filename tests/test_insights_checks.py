@@ -443,3 +443,30 @@ def test_messages_are_the_same_for_maps_remembered_by_the_cache(tmp_path):
         "maps/ann.yml:8:37: pain point `slow` is not a pain point id of bob (maps/bob.yml) (ids"
         " there: `slow-pages`)",
     ]
+
+
+# --- the docs' examples ---------------------------------------------------------------------
+
+
+def _yaml_blocks(page: str) -> list[str]:
+    import re
+
+    from helpers_maps import REPO
+
+    text = (REPO / "docs" / page).read_text(encoding="utf-8")
+    return re.findall(r"^```yaml\n(.*?)^```", text, re.M | re.S)
+
+
+def test_the_docs_examples_validate(tmp_path):
+    research = next(b for b in _yaml_blocks("insights.md") if b.lstrip("# \n").startswith("yaml-language")
+                    or "evidence:\n  - id:" in b)
+    complete_map = _yaml_blocks("writing-maps.md")[0]
+    assert "moment_of_truth" in complete_map and "addresses" in complete_map
+    research += "  - {id: bm-interviews-2026, kind: interview}\n"
+    project = load(tmp_path, {"_research.yml": research, "brand-manager.yml": complete_map})
+    # The example source is cited by no map of this folder: a warning, and nothing else.
+    assert [str(d) for d in project.diagnostics] == [
+        "maps/_research.yml:3:9: warning: evidence `checkout-funnel-2026-08` is cited by no map;"
+        " cite it with `evidence: [checkout-funnel-2026-08]` on a stage, pain point or metric,"
+        " or remove it",
+    ]

@@ -362,3 +362,38 @@ def test_strict_build_with_anchor_validation(tmp_path):
     assert "Opportunity portfolio" in titles and "Evidence" in titles
     evidence = BeautifulSoup(read(site, "journeys/evidence/"), "html.parser")
     assert evidence.find(id="evidence-interviews-2026-q3") is not None
+
+
+HOSTILE = "<script>alert('X')</script> [js](javascript:alert('X')) {{ macro }} | `x` \" ' & <b>"
+
+
+def test_hostile_text_in_research_and_links_stays_text(tmp_path):
+    """Map and research text lands in new places: evidence titles and quotes, link texts,
+    the filters' data attributes, SVG titles. None of it may become markup."""
+    import json
+
+    from hostile import markup_problems, svg_problems
+
+    research = {"evidence": [{"id": "src", "kind": "survey", "title": HOSTILE, "quote": HOSTILE,
+                              "date": "2026-01-02", "link": "https://example.org/a?b=1&c=2"}]}
+    shop = {"persona": {"name": HOSTILE}, "stages": [{
+        "id": "a", "name": HOSTILE, "moment_of_truth": True, "emotion": -1, "evidence": ["src"],
+        "touchpoints": [{"id": "t", "name": HOSTILE}],
+        "pain_points": [{"id": "p", "text": HOSTILE, "severity": "high", "touchpoint": "t",
+                         "evidence": ["src"]}],
+        "opportunities": [{"id": "o", "text": HOSTILE, "owner": HOSTILE, "status": HOSTILE,
+                           "addresses": ["p"], "impact": 3, "effort": 1}],
+        "metrics": [{"name": HOSTILE, "value": 3, "target": 1, "unit": HOSTILE, "better": "lower",
+                     "funnel": True, "evidence": ["src"]}]}]}
+    config = make_site(tmp_path, maps={"_research.yml": json.dumps(research), "shop.yml": json.dumps(shop)})
+    site = build_site(config)
+    for url in ("journeys/portfolio/", "journeys/evidence/", "journeys/shop/", "journeys/shop/a/",
+                "journeys/backlog/"):
+        soup = BeautifulSoup(read(site, url), "html.parser")
+        article = soup.select_one("article")
+        assert markup_problems(article, url) + svg_problems(article, url) == []
+        assert article.find("b") is None and "alert('X')" in article.get_text(), url
+    portfolio_page = BeautifulSoup(read(site, "journeys/portfolio/"), "html.parser")
+    row = portfolio_page.select_one("span.cjm-row[data-cjm-owner]")
+    assert row["data-cjm-owner"] == HOSTILE and row["data-cjm-persona-name"] == HOSTILE
+    assert HOSTILE in portfolio_page.select_one("svg.cjm-matrix-chart a.cjm-dot title").get_text()
