@@ -228,6 +228,7 @@ def test_funnel_bars_of_different_units_each_have_their_scale(tmp_path):
     svg = metrics.funnel_svg("M", project.maps[0].map.stages, str, "f-")
     assert re.findall(r'<rect [^>]*height="([\d.]+)"', svg) == [str(metrics.HEIGHT)] * 2
     assert "cjm-metric-neutral" in svg  # no target, no direction: neither on nor off
+    assert "Bars of different units are drawn to their own scale." in _pages(project)["journeys/m/index.md"]
 
 
 # --- the matrix ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from .slugs import slugify
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # equal when the same: comparing maps field by field is slow
 class Placed:
     """An item of a map with the map and stage it belongs to, and where it was written."""
 

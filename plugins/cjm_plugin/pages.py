@@ -67,7 +67,7 @@ def format_measure(value: float | None, unit: str | None) -> str:
 
 def format_emotion(value: int | None, confidence: str | None = None) -> Markup:
     """An emotion with its colour dot; with a `confidence`, the dot is solid when observed
-    and outlined when assumed (assets.py)."""
+    and a dashed ring when assumed (insight_assets.py)."""
     if value is None:
         return Markup('<span class="cjm-emotion cjm-emotion-none">–</span>')
     sign = "+" if value > 0 else ""
@@ -185,15 +185,12 @@ class PageBuilder:
             item_src=self.item_src, filter_data=lambda placed: Markup(self.filter_data(placed)),
         )
 
-    @staticmethod
-    def _anchor_of(placed: Placed) -> str:
-        kind = {"pain": "pain", "opportunity": "opportunity"}.get(placed.kind, "")
-        return insight_pages.anchor(kind, getattr(placed.item, "id", None)) if kind else ""
-
     def item_src(self, placed: Placed) -> tuple[str, str]:
-        """(the page of an item, its anchor there or "")."""
-        return self.paths.stage(placed.map.id, placed.stage.id), self._anchor_of(placed)
-
+        """(the page of an item, its anchor there or ""): pain points and opportunities with
+        an id have a row anchor on their stage page."""
+        anchor = insight_pages.anchor(placed.kind, placed.item.id) \
+            if placed.kind in ("pain", "opportunity") else ""
+        return self.paths.stage(placed.map.id, placed.stage.id), anchor
 
     def _render(self, template: str, src: str, source: LoadedMap | None = None, **values) -> GeneratedPage:
         content = self.env.get_template(template).render(self._context(src, **values))
@@ -325,7 +322,12 @@ class PageBuilder:
             lambda sid: escape(url_link(page_src, self.paths.stage(loaded.id, sid),
                                         self.options.use_directory_urls)),
             id_prefix=f"cjm-{loaded.id}-funnel-")
-        return Markup(chart_block(svg, "cjm-funnel", self.labels["funnel_heading"]) if svg else "")
+        if not svg:
+            return Markup("")
+        units = {m.unit or "" for _, m in metrics.funnel_metrics(loaded.map.stages)}
+        note = f'<p class="cjm-chart-note">{escape(self.labels["funnel_per_unit"])}</p>\n' \
+            if len(units) > 1 else ""
+        return Markup(chart_block(svg, "cjm-funnel", self.labels["funnel_heading"]) + note)
 
     def stage_page(self, loaded: LoadedMap, stage: Stage, previous: Stage | None,
                    following: Stage | None, shared: bool) -> GeneratedPage:
@@ -392,7 +394,7 @@ class PageBuilder:
 
     @staticmethod
     def filter_data(placed: Placed) -> str:
-        """`data-` attributes that the portfolio's filters (assets.py) read."""
+        """`data-` attributes that the portfolio's filters (insight_assets.py) read."""
         values = {"persona": placed.map.id, "persona-name": placed.map.map.persona.name}
         if placed.kind == "opportunity":
             values.update(owner=placed.item.owner or "", status=placed.item.status or "")

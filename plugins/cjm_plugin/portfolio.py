@@ -42,7 +42,6 @@ LABELS = {
     "effort": "Effort",
     "score": "Score",
     "rank": "Rank",
-    "worst_addressed": "Worst pain addressed",
     "quick_wins": "Quick wins",
     "big_bets": "Big bets",
     "fill_ins": "Fill-ins",
@@ -77,7 +76,7 @@ def rank(links: LinkIndex) -> tuple[list[Ranked], list[Placed]]:
     """(the scored opportunities in rank order, the unscored ones in map order)."""
     opportunities = [p for p in links.placed if p.kind == "opportunity"]
     scored = [p for p in opportunities if p.item.impact is not None and p.item.effort is not None]
-    unscored = [p for p in opportunities if p not in scored]
+    unscored = [p for p in opportunities if p.item.impact is None or p.item.effort is None]
 
     def key(placed: Placed) -> tuple:
         worst = links.worst_severity(placed.item)

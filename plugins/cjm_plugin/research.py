@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
 from .load import SourceFile, read_data, validate_data
-from .model import Evidence, Research
+from .model import Research
 from .yaml_source import Positions
 
 RESEARCH_FILE = "_research.yml"
@@ -19,9 +19,6 @@ class LoadedResearch:
     source: SourceFile
     research: Research
     positions: Positions
-
-    def by_id(self, evidence_id: str) -> Evidence | None:
-        return next((e for e in self.research.evidence if e.id == evidence_id), None)
 
     def at(self, path: tuple[str | int, ...], message: str, severity: str = "error") -> Diagnostic:
         line, column = self.positions.of_value(path)
