@@ -186,11 +186,14 @@ def test_format_github_escaping():
 
 
 def test_new_writes_a_map_that_validates(project, capsys):
-    code, out, _ = run(capsys, "new", "Hotel guest")
+    code, out, err = run(capsys, "new", "Hotel guest")
     assert code == 0
     assert out == "wrote maps/hotel-guest.yml; run `cjm validate` after editing it\n"
+    # No vocabulary: the map gets the usual stages, and the user learns how to get one.
+    assert "maps/_vocabulary.yml not found" in err and "`cjm init` writes one" in err
     text = (project / "maps" / "hotel-guest.yml").read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../schema/map.schema.json\n")
+    # No schema in the project: no `$schema` line pointing at a file that is not there.
+    assert "$schema" not in text
     assert run(capsys, "validate", "--strict") == (0, "1 map(s) valid\n", "")
 
 
