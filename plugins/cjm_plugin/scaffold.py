@@ -105,19 +105,14 @@ def init_project(root: Path) -> InitResult:
         "maps_dir": project.rel(maps_dir),
         "schema_dir": project.rel(schema_dir),
         "index_path": project.rel(docs_dir / "index.md"),
-        "journeys_link": f"{str(_plugin_options(settings).get('prefix') or 'journeys').strip('/')}/index.md",
+        "journeys_link": _journeys_link(settings),
         "config": config_path.name,
         "version": __version__,
     }
 
     _write_schemas(project, schema_dir)
     _write_home_page(project, docs_dir, names)
-    vocabulary = maps_dir / VOCABULARY_FILE
-    if vocabulary.exists():
-        project.record(vocabulary, KEPT)
-    else:
-        project.create(vocabulary, starter_vocabulary(
-            modeline(schema_dir / VOCABULARY_SCHEMA, maps_dir)))
+    _write_vocabulary(project, maps_dir, schema_dir)
     _write_starter_map(project, maps_dir, schema_dir)
     _write_workflow(project, names)
     _ignore_outputs(project)
@@ -182,6 +177,14 @@ def _write_home_page(project: _Project, docs_dir: Path, names: dict[str, str]) -
         project.create(docs_dir / "index.md", _render("index.md", **names))
 
 
+def _write_vocabulary(project: _Project, maps_dir: Path, schema_dir: Path) -> None:
+    path = maps_dir / VOCABULARY_FILE
+    if path.exists():
+        project.record(path, KEPT)
+    else:
+        project.create(path, starter_vocabulary(modeline(schema_dir / VOCABULARY_SCHEMA, maps_dir)))
+
+
 def _write_starter_map(project: _Project, maps_dir: Path, schema_dir: Path) -> None:
     maps = sorted(p for p in maps_dir.iterdir() if is_map_file(p)) if maps_dir.is_dir() else []
     if maps:
@@ -222,7 +225,8 @@ def _repository_top(folder: Path) -> Path:
 
 def _ignore_outputs(project: _Project) -> None:
     path = project.root / ".gitignore"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    # Bytes that are not UTF-8 go back as they came (surrogateescape).
+    text = path.read_bytes().decode("utf-8", "surrogateescape") if path.exists() else ""
     present = {line.strip().strip("/") for line in text.splitlines()}
     missing = [entry for entry in IGNORED if entry.strip("/") not in present]
     if not missing:
@@ -230,9 +234,11 @@ def _ignore_outputs(project: _Project) -> None:
     elif not path.exists():
         project.create(path, "".join(f"{entry}\n" for entry in missing))
     else:
-        separator = "" if text.endswith(("\n", "\r")) else "\n"
-        addition = "# Built by MkDocs and cjm\n" + "".join(f"{entry}\n" for entry in missing)
-        write_atomic(path, (text + separator + addition).encode("utf-8"))
+        newline = "\r\n" if "\r\n" in text else "\n"
+        lines = ["# Built by MkDocs and cjm", *missing]
+        separator = "" if not text or text.endswith(("\n", "\r")) else newline
+        addition = "".join(line + newline for line in lines)
+        write_atomic(path, (text + separator + addition).encode("utf-8", "surrogateescape"))
         project.record(path, UPDATED, "ignores " + " and ".join(missing))
 
 
@@ -250,11 +256,14 @@ def _add_plugin_to_config(project: _Project, path: Path) -> dict[str, Any]:
     config; returns its settings (docs_dir, the plugin's options) as far as they can be read."""
     raw = path.read_bytes()
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    text = raw.decode("utf-8-sig", errors="replace")
-    if path.is_symlink():
-        plugin = ConfigEdit(problem=f"{path.name} is a symbolic link")
+    try:
+        text = raw[len(bom):].decode("utf-8")
+    except UnicodeDecodeError:
+        text, plugin = "", ConfigEdit(problem="it is not UTF-8")
     else:
         plugin = add_plugin(text)
+    if plugin.text and path.is_symlink():  # writing would replace the link with a file
+        plugin = ConfigEdit(problem="it is a symbolic link")
     if plugin.problem:
         project.record(path, KEPT, "could not add the plugin: " + plugin.problem)
         project.result.by_hand.append(
@@ -264,11 +273,13 @@ def _add_plugin_to_config(project: _Project, path: Path) -> dict[str, Any]:
         return _settings(text)
     edited = plugin.text or text
     settings = _settings(edited)
-    link = f"{str(_plugin_options(settings).get('prefix') or 'journeys').strip('/')}/index.md"
+    link = _journeys_link(settings)
     nav = add_nav_entry(edited, link)
+    if nav.text and path.is_symlink():
+        nav = ConfigEdit(problem="it is a symbolic link")
     if nav.problem:
         project.result.by_hand.append(
-            f"{project.rel(path)}: its `nav:` lists pages by hand and {nav.problem}. Add the"
+            f"{project.rel(path)}: its `nav:` lists pages by hand, and {nav.problem}. Add the"
             f" journeys where you want them in it, as the line `- Journeys: {link}`\n")
     done = [what for what, edit in (("added the cjm plugin", plugin),
                                     ("added Journeys to nav", nav)) if edit.text]
@@ -291,6 +302,11 @@ def _plugin_options(settings: dict[str, Any]) -> dict[str, Any]:
         next(iter(e.items())) for e in plugins if isinstance(e, dict) and len(e) == 1
     ] if isinstance(plugins, list) else []
     return next((o for name, o in entries if name == PLUGIN and isinstance(o, dict)), {})
+
+
+def _journeys_link(settings: dict[str, Any]) -> str:
+    """The generated journeys index, as a page link in `nav:` or a docs page."""
+    return f"{str(_plugin_options(settings).get('prefix') or 'journeys').strip('/')}/index.md"
 
 
 def _names(plugins: Any) -> list[Any]:
