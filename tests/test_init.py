@@ -260,6 +260,29 @@ def test_a_config_that_cannot_be_edited_safely_is_left_alone(folder, capsys, con
     assert "kept     mkdocs.yml (could not add the plugin" in out
 
 
+def test_gitignore_keeps_its_bytes_and_line_ends(folder, capsys):
+    (folder / ".gitignore").write_bytes(b"caf\xe9/\r\n*.log")  # Latin-1, CRLF, no final line end
+    assert run(capsys, "init")[0] == 0
+    assert (folder / ".gitignore").read_bytes() == (
+        b"caf\xe9/\r\n*.log\r\n# Built by MkDocs and cjm\r\nsite/\r\n.cache/\r\n")
+
+
+def test_a_linked_config_is_not_replaced_by_a_file(folder, capsys):
+    (folder / "shared.yml").write_text("site_name: X\n", encoding="utf-8")
+    (folder / "mkdocs.yml").symlink_to("shared.yml")
+    code, _, err = run(capsys, "init")
+    assert code == 1 and "it is a symbolic link" in err
+    assert (folder / "mkdocs.yml").is_symlink()
+    assert (folder / "shared.yml").read_text(encoding="utf-8") == "site_name: X\n"
+
+
+def test_a_config_that_is_not_utf8_is_left_alone(folder, capsys):
+    (folder / "mkdocs.yml").write_bytes(b"site_name: Caf\xe9\n")
+    code, _, err = run(capsys, "init")
+    assert code == 1 and "it is not UTF-8" in err
+    assert (folder / "mkdocs.yml").read_bytes() == b"site_name: Caf\xe9\n"
+
+
 def test_a_workflow_that_builds_the_site_already_is_not_doubled(folder, capsys):
     workflows = folder / ".github/workflows"
     workflows.mkdir(parents=True)
