@@ -15,8 +15,10 @@ name=$("$venv/bin/python" -c 'import tomllib; print(tomllib.load(open("pyproject
   cat <<'HEADER'
 # The exact versions that scripts/bootstrap.sh, scripts/test.sh, .ci/run and CI install
 # (`pip install -c constraints.txt ...`), so that a run today and a run next month test the
-# same code. Written by `bash scripts/lock.sh` from an environment whose tests passed, on
-# Python 3.11: every package that `pip install -e '.[test]'` installs, and pip and setuptools.
+# same code. Written by `bash scripts/lock.sh` from an environment whose tests passed: every
+# package that `pip install -e '.[test]'` installs, and pip and setuptools. Made with the
+# oldest Python the project's machines run, Debian 12's python3 (3.11.2): some newest
+# releases need 3.11.5 (`env -i HOME=$HOME PATH=/usr/bin:/bin bash scripts/test.sh --latest`).
 # To move to newer versions on purpose: `bash scripts/test.sh --latest && bash scripts/lock.sh`.
 # A new dependency goes into pyproject.toml (its extras), then into this file the same way.
 HEADER

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 import yaml
@@ -15,7 +13,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from sitebuild import REPO
-from tools import tool
+from tools import LOCKED, tool
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
@@ -82,7 +80,7 @@ def test_the_locked_environment_runs_the_pinned_versions():
     environment): every pinned package there is at its pinned version."""
     from importlib.metadata import distributions
 
-    if not (Path(sys.prefix) / ".cjm-installed").is_file():
+    if not LOCKED:
         return  # an environment not made from the lock (`--latest`, or by hand)
     pins = _pins()
     installed = {canonicalize_name(d.metadata["Name"]): d.version for d in distributions()}

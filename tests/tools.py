@@ -17,6 +17,9 @@ from pathlib import Path
 
 # Where this environment's console scripts are: .venv/bin for a virtual environment.
 SCRIPTS = [Path(sysconfig.get_path("scripts")), Path(sys.executable).parent]
+# scripts/bootstrap.sh installed this environment from constraints.txt (its stamp is there);
+# `scripts/test.sh --latest` runs in one with the newest versions instead.
+LOCKED = (Path(sys.prefix) / ".cjm-installed").is_file()
 
 
 def tool(name: str) -> str | None:
