@@ -110,6 +110,20 @@ def test_init_in_an_empty_folder_makes_a_site_that_builds(folder, capsys):
     assert "Example customer" in persona
 
 
+def test_without_material_the_site_uses_mkdocs_own_theme(folder, capsys, monkeypatch):
+    import cjm_plugin.scaffold
+
+    monkeypatch.setattr(cjm_plugin.scaffold, "_has_material", lambda: False)
+    code, out, _ = run(capsys, "init")
+    assert code == 0
+    assert "created  mkdocs.yml (with MkDocs' own theme: Material for MkDocs is not installed)" in out
+    config = yaml.safe_load((folder / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["theme"] == {"name": "mkdocs"}
+    built = command("mkdocs", "build", "--strict", cwd=folder)
+    assert built.returncode == 0, built.stderr
+    assert (folder / "site/journeys/example-customer/index.html").is_file()
+
+
 def test_init_again_changes_nothing_and_says_so(folder, capsys):
     assert run(capsys, "init")[0] == 0
     before = snapshot(folder)

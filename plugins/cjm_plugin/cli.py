@@ -86,8 +86,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    import shutil
-
+    from .diagrams.render import find_dot
     from .scaffold import init_project
 
     root = Path(args.folder)
@@ -113,9 +112,9 @@ def _init(args: argparse.Namespace) -> int:
     go = "" if args.folder == "." else f"cd {root} && "
     print(f"\nNext: `{go}mkdocs serve`, and open http://127.0.0.1:8000."
           " `cjm new \"Hotel guest\"` adds a persona; `cjm validate` checks the maps as CI does.")
-    if shutil.which("dot") is None:
-        print("note: Graphviz is not installed, so the site has no journey diagrams yet:"
-              " apt-get install graphviz (macOS: brew install graphviz)", file=sys.stderr)
+    version, message = find_dot()
+    if version is None:  # the site builds, with a notice instead of each diagram
+        print(f"note: {message}", file=sys.stderr)
     return 0
 
 
