@@ -150,7 +150,7 @@ def _write_schemas(project: _Project, schema_dir: Path) -> None:
     for name in SCHEMAS:
         target, text = schema_dir / name, packaged_schema(name)
         if not target.exists():
-            project.create(target, text, "for editors: completion and checks as you type")
+            project.create(target, text, "for editors")
         elif target.read_text(encoding="utf-8", errors="replace") == text:
             project.record(target, KEPT)
         elif _is_our_schema(target):
@@ -193,7 +193,7 @@ def _write_starter_map(project: _Project, maps_dir: Path, schema_dir: Path) -> N
     vocabulary = load_project([maps_dir]).vocabulary
     file_name, text = starter_map(STARTER_PERSONA, vocabulary,
                                   modeline(schema_dir / MAP_SCHEMA, maps_dir))
-    project.create(maps_dir / file_name, text, "a starter map: make it yours")
+    project.create(maps_dir / file_name, text, "a starter map")
 
 
 def _write_workflow(project: _Project, names: dict[str, str]) -> None:
@@ -212,7 +212,7 @@ def _write_workflow(project: _Project, names: dict[str, str]) -> None:
     prefix = Path(os.path.relpath(project.root, top)).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     project.create(target, _render("journeys.yml", prefix=prefix, **names),
-                   "validates maps on pull requests, publishes the site from main")
+                   "CI: validate, build, publish")
 
 
 def _repository_top(folder: Path) -> Path:
