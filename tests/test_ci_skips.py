@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import env_with_tools
+from commands import env_with_tools
 
 SUITE = '''
 import pytest

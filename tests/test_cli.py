@@ -17,7 +17,7 @@ from cjm_plugin.cli import main
 from cjm_plugin.diagnostics import Diagnostic, format_github
 
 from helpers_maps import FULL, MINIMAL, REPO, write
-from tools import tool
+from commands import tool
 
 VOCABULARY = """\
 stages:

@@ -20,7 +20,7 @@ import yaml
 from cjm_plugin.cli import main
 from cjm_plugin.scaffold import add_nav_entry, add_plugin
 
-from tools import env_with_tools, tool
+from commands import env_with_tools, tool
 
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$", re.M)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from sitebuild import REPO
-from tools import LOCKED
+from commands import LOCKED
 
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 NAME = PROJECT["name"]

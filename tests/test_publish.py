@@ -36,7 +36,7 @@ from cjm_plugin.site import SiteOptions, build_site as build_cjm_site
 
 from helpers_maps import FULL
 from sitebuild import MINIMAL_MAP, REPO, build_site, make_site
-from tools import env_with_tools, tool
+from commands import env_with_tools, tool
 
 EXAMPLE_MAPS = sorted(p for p in (REPO / "maps").iterdir() if p.suffix == ".yml")
 # Enough for every kind of page (shared stages, Chinese text, diagrams) and quick to build.

@@ -13,7 +13,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from sitebuild import REPO
-from tools import LOCKED, tool
+from commands import LOCKED, tool
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
