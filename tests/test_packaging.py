@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,10 @@ PACKAGE_DATA = ("cjm_plugin/templates/persona.md.j2", "cjm_plugin/templates/init
                 "cjm_plugin/schemas/map.schema.json", "cjm_plugin/schemas/vocabulary.schema.json")
 # What the sdist needs to build the wheel: the package and the files pyproject.toml names.
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "plugins/cjm_plugin")
-EXAMPLE_SITE = ("mkdocs.yml", "docs", "maps", "schema", ".github/workflows/journeys.yml")
+# The example site, and the files its pages include (`--8<-- "path"`: CI files, test data).
+SNIPPETS = sorted({m for page in (REPO / "docs").rglob("*.md") for m in re.findall(
+    r'^\s*--8<-- "([^"]+)"', page.read_text(encoding="utf-8"), re.M)})
+EXAMPLE_SITE = ("mkdocs.yml", "docs", "maps", "schema", *(s for s in SNIPPETS if not s.startswith("docs/")))
 
 
 def sh(*args: str | Path, cwd: Path, env: dict[str, str] | None = None,

@@ -61,13 +61,13 @@ def _reference(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .starter import find_schema, modeline, starter_map
+    from .starter import schema_line, starter_map
 
     folder = Path(args.dir)
     project = load_project([folder]) if folder.is_dir() else None
     vocabulary = project.vocabulary if project else None
-    schema = find_schema(folder)
-    file_name, text = starter_map(args.name, vocabulary, modeline(schema, folder) if schema else None)
+    schema = schema_line(folder)
+    file_name, text = starter_map(args.name, vocabulary, schema)
     target = folder / file_name
     if target.exists():
         print(f"{target}: already exists; choose another name or edit that file", file=sys.stderr)

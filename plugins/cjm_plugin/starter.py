@@ -55,6 +55,13 @@ def modeline(schema: Path, written_in: Path) -> str:
     return f"# yaml-language-server: $schema={relative}"
 
 
+def schema_line(maps_folder: Path, name: str = MAP_SCHEMA) -> str | None:
+    """The `$schema` line for a file written into `maps_folder`, or None when the project
+    has no copy of the schema: a line pointing at no file would silently do nothing."""
+    schema = find_schema(maps_folder, name)
+    return modeline(schema, maps_folder) if schema else None
+
+
 def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
