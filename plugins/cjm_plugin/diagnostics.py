@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-Severity = Literal["error", "warning"]
+# `notice`: a rule finding shown (in `cjm validate` and on the site's health page) that fails
+# nothing, not even `--strict` (see rules.py).
+Severity = Literal["error", "warning", "notice"]
 
 
 @dataclass(frozen=True, order=True)
@@ -17,8 +19,12 @@ class Diagnostic:
     column: int
     message: str
     severity: Severity = "error"
+    rule: str | None = None  # the rule of maps/_rules.yml that found it
 
     def __str__(self) -> str:
+        if self.rule:  # `maps/x.yml:12:7: [rule-id] what is wrong, and what to do`
+            level = "" if self.severity == "error" else f" ({self.severity})"
+            return f"{self.file}:{self.line}:{self.column}: [{self.rule}] {self.message}{level}"
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{self.file}:{self.line}:{self.column}: {prefix}{self.message}"
 
@@ -45,7 +51,8 @@ def format_github(diagnostic: Diagnostic) -> str:
             "title=cjm",
         ]
     )
-    return f"::{diagnostic.severity} {props}::{_escape_github_data(diagnostic.message)}"
+    message = f"[{diagnostic.rule}] {diagnostic.message}" if diagnostic.rule else diagnostic.message
+    return f"::{diagnostic.severity} {props}::{_escape_github_data(message)}"
 
 
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
