@@ -79,3 +79,8 @@ from .insight_assets import INSIGHT_SCRIPT, INSIGHT_STYLESHEET  # noqa: E402
 
 STYLESHEET += INSIGHT_STYLESHEET
 SCRIPT += INSIGHT_SCRIPT
+
+# Map health and recent changes (governance_assets.py).
+from .governance_assets import GOVERNANCE_STYLESHEET  # noqa: E402
+
+STYLESHEET += GOVERNANCE_STYLESHEET

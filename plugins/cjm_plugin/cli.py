@@ -31,9 +31,11 @@ def _validate(args: argparse.Namespace) -> int:
     failed = errors > 0 or (args.strict and warnings > 0)
     summary = (
         f"{len(project.files)} map file(s) checked: {errors} error(s), {warnings} warning(s)"
-        if project.diagnostics
+        if errors or warnings
         else f"{len(project.maps)} map(s) valid"
     )
+    if project.notices:  # rule findings of level `notice`: shown, never a failure
+        summary += f", {len(project.notices)} notice(s)"
     print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
     return 1 if failed else 0
 

@@ -12,7 +12,6 @@ import json
 from typing import Callable
 
 from .mapdiff import Change, FindingChange, MapDiff
-from .pages import format_measure
 
 MARKER = "<!-- cjm-diff -->"  # the workflow finds its comment by this line
 EMPTY_MARKER = "<!-- cjm-diff: no changes -->"
@@ -128,6 +127,8 @@ def describe(change: Change, text: Callable[[object], str] = markdown_text) -> s
 
     def stage(value: object) -> str:
         return f"**{text(value)}**" if value else ""
+
+    from .pages import format_measure  # pages.py imports this module
 
     kind = change.kind
     values = dict(subject=item(change.subject), stage=stage(change.stage),

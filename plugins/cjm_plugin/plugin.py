@@ -60,6 +60,9 @@ class CjmConfig(base.Config):
     dot_timeout = c.Type((int, float), default=30)
     render_jobs = c.Optional(c.Type(int))
     cache_dir = c.Type(str, default=".cache/plugin/cjm")
+    # With maps/_rules.yml: how many commits that changed maps the "What changed" page reads
+    # (0 leaves the page out).
+    history_commits = c.Type(int, default=30)
 
 
 # Above this many generated pages, `nav: auto` stops listing stage pages: Material renders
@@ -111,6 +114,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
             dot_timeout=float(self.config.dot_timeout),
             render_jobs=self.config.render_jobs,
             cache_dir=self.cache_dir,
+            history_commits=self.config.history_commits,
             pages=PageOptions(
                 paths=self.paths,
                 use_directory_urls=config.use_directory_urls,
@@ -167,7 +171,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 + "\n".join(str(d) for d in project.diagnostics)
             )
         for diagnostic in project.diagnostics:
-            (log.error if diagnostic.is_error else log.warning)(str(diagnostic))
+            # A rule finding of level `notice` is shown, and fails nothing (not even --strict).
+            {"error": log.error, "notice": log.info}.get(diagnostic.severity, log.warning)(str(diagnostic))
         if self.command == "serve":
             broken = {e.file for e in errors}
             current = {str(m.source.path): m for m in project.maps}
@@ -227,7 +232,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 else:
                     children.append(persona)
         across = [page(self.paths.stages_index), page(self.paths.touchpoints), page(self.paths.backlog),
-                  page(self.paths.portfolio), page(self.paths.evidence)]
+                  page(self.paths.portfolio), page(self.paths.evidence),
+                  page(self.paths.health), page(self.paths.changes)]
         children.append(Section("Across personas", [p for p in across if p]))
         return Section(self.config.nav_title, children)
 
