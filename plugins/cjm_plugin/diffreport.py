@@ -39,7 +39,9 @@ LABELS = {
     "persona-removed": "Persona {subject} removed",
     "persona-renamed": "Persona renamed: {before} → {after}",
     "owner": "Owner of the map: {before} → {after}",
-    "reviewed": "Reviewed: {before} → {after}",
+    "reviewed": "Reviewed on {after} (before: {before})",
+    "reviewed-first": "Reviewed on {after}",
+    "reviewed-removed": "Review date removed (was {before})",
     "stage-added": "Stage {subject} added",
     "stage-removed": "Stage {subject} removed",
     "stage-renamed": "Stage {before} renamed {after}",
@@ -157,6 +159,10 @@ def describe(change: Change, text: Callable[[object], str] = markdown_text) -> s
     elif kind.startswith("metric-") and kind != "metric-removed":
         values.update(before=text(format_measure(change.before, change.unit)) if change.before is not None else LABELS["none"],
                       after=text(format_measure(change.after, change.unit)) if change.after is not None else LABELS["none"])
+    if kind == "reviewed" and not change.before:
+        kind = "reviewed-first"
+    elif kind == "reviewed" and not change.after:
+        kind = "reviewed-removed"
     sentence = LABELS[kind].format(**values)
     if sentence.startswith(": "):  # no stage named
         sentence = sentence[2:]
