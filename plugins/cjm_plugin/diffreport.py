@@ -63,7 +63,8 @@ LABELS = {
     "opportunity-removed": "{stage}: opportunity removed: {subject}",
     "opportunity-status": "{stage}: opportunity {subject}: status {before} → {after}",
     "opportunity-owner": "{stage}: opportunity {subject}: owner {before} → {after}",
-    "opportunity-details": " (owner {owner}, status {status})",
+    "opportunity-owner-is": "owner {}",
+    "opportunity-status-is": "status {}",
     "metric-added": "{stage}: new metric {subject}: {after}",
     "metric-removed": "{stage}: metric removed: {subject}",
     "metric-value": "{stage}: {subject} {before} → {after}{direction}",
@@ -153,9 +154,10 @@ def describe(change: Change, text: Callable[[object], str] = markdown_text) -> s
         values["after"] = " → ".join(stage(name) for name in change.after or [])
     elif kind == "touchpoint-moved":
         values.update(before=stage(change.before), after=stage(change.after))
-    elif kind == "opportunity-added" and (change.before or change.after):
-        values["details"] = LABELS["opportunity-details"].format(owner=plain(change.before),
-                                                                 status=plain(change.after))
+    elif kind == "opportunity-added":
+        details = [LABELS[key].format(text(value)) for key, value in
+                   (("opportunity-owner-is", change.before), ("opportunity-status-is", change.after)) if value]
+        values["details"] = f" ({', '.join(details)})" if details else ""
     elif kind.startswith("metric-") and kind != "metric-removed":
         values.update(before=text(format_measure(change.before, change.unit)) if change.before is not None else LABELS["none"],
                       after=text(format_measure(change.after, change.unit)) if change.after is not None else LABELS["none"])

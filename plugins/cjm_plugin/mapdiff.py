@@ -323,6 +323,11 @@ class _MapComparison:
     def _moved(self, before: _Entry, after: _Entry) -> bool:
         return self.stage_ids.get(before.stage_id) != after.stage_id
 
+    def _stage_now(self, entry: _Entry) -> str:
+        """The name of a removed item's stage: as it is called now, if it is still there."""
+        now = self.stage_ids.get(entry.stage_id)
+        return next((s.name for s in self.new.map.stages if s.id == now), entry.stage_name)
+
     def _touchpoints(self) -> None:
         pairs, removed, added = _match(_entries(self.old, "touchpoints", lambda t: t.name),
                                        _entries(self.new, "touchpoints", lambda t: t.name))
@@ -330,7 +335,7 @@ class _MapComparison:
             self.add("touchpoint-added", entry.name, entry.stage_name,
                      after=entry.item.channel)
         for entry in removed:
-            self.add("touchpoint-removed", entry.name, entry.stage_name)
+            self.add("touchpoint-removed", entry.name, self._stage_now(entry))
         for before, after in pairs:
             old, new, stage = before.item, after.item, after.stage_name
             if old.name != new.name:
@@ -351,7 +356,7 @@ class _MapComparison:
         for entry in added:
             self.add("pain-added", entry.name, entry.stage_name, severity=entry.item.severity)
         for entry in removed:
-            self.add("pain-resolved", entry.name, entry.stage_name, severity=entry.item.severity)
+            self.add("pain-resolved", entry.name, self._stage_now(entry), severity=entry.item.severity)
         for before, after in pairs:
             old, new, stage = before.item, after.item, after.stage_name
             was = self.old_links.addressed_by(old)
@@ -372,7 +377,7 @@ class _MapComparison:
             self.add("opportunity-added", entry.name, entry.stage_name,
                      after=entry.item.status, before=entry.item.owner)
         for entry in removed:
-            self.add("opportunity-removed", entry.name, entry.stage_name, before=entry.item.status)
+            self.add("opportunity-removed", entry.name, self._stage_now(entry), before=entry.item.status)
         for before, after in pairs:
             old, new, stage = before.item, after.item, after.stage_name
             if (old.status or None) != (new.status or None):
@@ -387,7 +392,7 @@ class _MapComparison:
             self.add("metric-added", entry.name, entry.stage_name, after=entry.item.value,
                      unit=entry.item.unit)
         for entry in removed:
-            self.add("metric-removed", entry.name, entry.stage_name, before=entry.item.value,
+            self.add("metric-removed", entry.name, self._stage_now(entry), before=entry.item.value,
                      unit=entry.item.unit)
         for before, after in pairs:
             old, new, stage = before.item, after.item, after.stage_name
