@@ -42,6 +42,7 @@ class SiteOptions:
     dot_executable: str = "dot"
     # Commits the "What changed" page reads (with a rules file; 0 leaves the page out).
     history_commits: int = 30
+    git_executable: str = "git"
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic
     site.builder = PageBuilder(project, options.pages, {}, problems)
     site.builder.diagrams = _PageDiagrams(site)
     # Map health and the recent changes, with a rules file only (git runs only then).
-    site.builder.governance = collect_governance(project, options.cache_dir, options.history_commits)
+    site.builder.governance = collect_governance(project, options.cache_dir, options.history_commits,
+                                                     options.git_executable)
     renderer = _renderer(site, options) if options.diagrams else None
     if site.fatal:
         return site
