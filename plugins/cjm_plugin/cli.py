@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 from .catalog import VOCABULARY_FILE, load_project
-from .diagnostics import format_github
+from .diagnostics import format_github, visible
 from .export import KINDS
 
 # The other commands import what they need when they run: `cjm validate` runs on every
@@ -17,12 +18,22 @@ from .export import KINDS
 # helpers) would add a sixth of its time at 200 maps (bench/README.md).
 
 
+def _check_paths(paths: list[Path], defaulted: bool) -> bool:
+    """Print why the given paths can't be read (exit 2); the default `maps` must be a folder,
+    as the MkDocs plugin needs it."""
+    problems = [f"{p}: no such file or folder; pass the folder of your maps"
+                for p in paths if not os.path.lexists(p)]
+    if defaulted and not problems and not paths[0].is_dir():
+        problems.append(f"{paths[0]}: is not a folder; the maps live in a folder `maps/`"
+                        " (the MkDocs plugin reads it too), or pass their folder or files")
+    for problem in problems:
+        print(visible(problem), file=sys.stderr)
+    return not problems
+
+
 def _validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path("maps")]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder; pass the folder of your maps", file=sys.stderr)
+    if not _check_paths(paths, defaulted=not args.paths):
         return 2
     project = load_project(paths)
     for diagnostic in project.diagnostics:
@@ -38,10 +49,27 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+class OutputError(Exception):
+    """An output file that can't be written; the message says which and why."""
+
+
+def write_output(target: str | Path, data: bytes) -> None:
+    """Write `--out`: a missing folder or a read-only disk is a message, not a traceback."""
+    path = Path(target)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; --out takes a file name")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: the folder {path.parent} does not exist; create it first")
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write it: {error.strerror or error}") from None
+
+
 def _emit(text: str, out: str | None) -> int:
     """Write `text` to the `--out` file, or to standard output without one."""
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        write_output(out, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
     return 0
@@ -64,26 +92,37 @@ def _new(args: argparse.Namespace) -> int:
     from .starter import starter_map
 
     folder = Path(args.dir)
+    if os.path.lexists(folder) and not folder.is_dir():
+        print(f"{folder}: is not a folder; pass the folder of your maps with --dir", file=sys.stderr)
+        return 2
     project = load_project([folder]) if folder.is_dir() else None
     vocabulary = project.vocabulary if project else None
     file_name, text = starter_map(args.name, vocabulary)
     target = folder / file_name
-    if target.exists():
+    # lexists: a dangling symlink "does not exist" to exists(), and writing through it
+    # created its target, wherever that was.
+    if os.path.lexists(target):
         print(f"{target}: already exists; choose another name or edit that file", file=sys.stderr)
         return 1
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(target, flags, 0o666), "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except FileExistsError:
+        print(f"{target}: already exists; choose another name or edit that file", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"{target}: cannot write it: {error.strerror or error}", file=sys.stderr)
+        return 1
     print(f"wrote {target}; run `cjm validate` after editing it")
     return 0
 
 
-def _load_valid(paths: list[Path], strict: bool = False):
+def _load_valid(paths: list[Path], strict: bool = False, defaulted: bool = False):
     """Load maps for a command that writes output: print every message as `cjm validate`
     does, and return None (exit 1) when any map is invalid, so nothing half-done is written."""
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder; pass the folder of your maps", file=sys.stderr)
+    if not _check_paths(paths, defaulted):
         return None
     project = load_project(paths)
     for diagnostic in project.diagnostics:
@@ -106,7 +145,7 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"--prefix {args.prefix}: use a folder inside --out, such as `journeys` or"
               " `handbook/journeys`", file=sys.stderr)
         return 2
-    project = _load_valid([Path(args.maps)], strict=args.strict)
+    project = _load_valid([Path(args.maps)], strict=args.strict, defaulted=args.maps == "maps")
     if project is None:
         return 1
     paths = SitePaths(prefix)
@@ -154,23 +193,27 @@ def _export(args: argparse.Namespace) -> int:
         print("cjm export: CSV holds one kind per file; pass --kind (touchpoints, pain_points,"
               " opportunities, metrics) or --out FOLDER for one file per kind", file=sys.stderr)
         return 2
-    project = _load_valid([Path(p) for p in args.paths] or [Path("maps")])
+    project = _load_valid([Path(p) for p in args.paths] or [Path("maps")], defaulted=not args.paths)
     if project is None:
         return 1
+    guard = not args.keep_formulas
     if args.format == "json":
         outputs = {args.out: to_json(project, kinds, single=args.kind != "all")}
     elif args.kind != "all":
-        outputs = {args.out: to_csv(project, args.kind)}
+        outputs = {args.out: to_csv(project, args.kind, guard)}
     else:
         folder = Path(args.out)
         if folder.exists() and not folder.is_dir():
             print(f"{folder}: is a file; with --kind all, --out takes a folder", file=sys.stderr)
             return 1
-        folder.mkdir(parents=True, exist_ok=True)
-        outputs = {str(folder / f"{kind}.csv"): to_csv(project, kind) for kind in kinds}
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"{folder}: cannot create the folder: {error.strerror or error}") from None
+        outputs = {str(folder / f"{kind}.csv"): to_csv(project, kind, guard) for kind in kinds}
     for target, text in outputs.items():
         if target:
-            Path(target).write_bytes(text.encode("utf-8"))
+            write_output(target, text.encode("utf-8"))
             print(f"wrote {target}", file=sys.stderr)
         else:
             _write_stdout(text)
@@ -239,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="what to export (default: all; with csv, all needs --out FOLDER)")
     export.add_argument("--out", help="write to this file (a folder for csv with --kind all)"
                         " instead of standard output")
+    export.add_argument("--keep-formulas", action="store_true",
+                        help="CSV: write cells that start with = + - @ as they are (by default they"
+                        " get a leading ' so that a spreadsheet shows them instead of running them)")
     export.set_defaults(run=_export)
     return parser
 
@@ -251,10 +297,21 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except OutputError as error:
+        print(f"cjm {args.command}: {visible(str(error))}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `cjm schema | head`
         return 0
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        # A bug must not greet the user with a traceback; CJM_DEBUG=1 shows it.
+        if os.environ.get("CJM_DEBUG"):
+            raise
+        print(f"cjm {args.command}: internal error ({type(error).__name__}: {visible(str(error))[:300]});"
+              " this is a bug in cjm: please report it with the input that caused it"
+              " (run again with CJM_DEBUG=1 for the details)", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

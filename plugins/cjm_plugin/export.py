@@ -13,12 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any, Iterable
 
 from pydantic import BaseModel
 
 from .catalog import Project
-from .model import Metric, Opportunity, PainPoint, Touchpoint
+from .model import Metric, Opportunity, PainPoint, Touchpoint, WrittenNumber
 
 # Export kind -> (the stage field holding the items, the item model).
 KINDS: dict[str, tuple[str, type[BaseModel]]] = {
@@ -39,8 +40,11 @@ def columns(kind: str) -> list[str]:
 
 
 def _value(value: Any) -> Any:
-    # Whole numbers as integers (a target of 10 reads `10`, not `10.0`); other floats keep
-    # every digit (repr), so a spreadsheet and a round trip see the value that was written.
+    # Whole numbers as integers (a target of 10 reads `10`, not `10.0`, and 20 digits stay
+    # 20 digits); other floats keep every digit (repr), so a spreadsheet and a round trip
+    # see the value that was written.
+    if isinstance(value, WrittenNumber) and _INTEGER.fullmatch(value.text):
+        return int(value.text)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
     return value
@@ -72,21 +76,34 @@ def to_json(project: Project, kinds: Iterable[str], single: bool) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _cell(value: Any) -> str:
+# OWASP "CSV Injection": a cell that starts with one of these is a formula to Excel,
+# LibreOffice and Google Sheets (`=HYPERLINK(...)`, `@SUM(...)`, `-2+3`); tab and CR too,
+# and the full-width forms some of them accept.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+
+
+def _cell(value: Any, guard_formulas: bool = True) -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+    if isinstance(value, WrittenNumber):
+        return value.text  # a number as written: never a formula (the model checked it)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = str(value)
+    if guard_formulas and text.startswith(FORMULA_STARTS):
+        return "'" + text  # shown as text, with the quote hidden, by every spreadsheet
+    return text
 
 
-def to_csv(project: Project, kind: str) -> str:
+def to_csv(project: Project, kind: str, guard_formulas: bool = True) -> str:
     """One kind as CSV (RFC 4180): a header row, then one row per item, `\\r\\n` line ends,
-    fields with commas, quotes or line breaks (`\\n` or `\\r`) quoted."""
+    fields with commas, quotes or line breaks (`\\n` or `\\r`) quoted. Text cells that a
+    spreadsheet would run as a formula start with `'` unless `guard_formulas` is false."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     header = columns(kind)
     writer.writerow(header)
     for row in rows(project, kind):
-        writer.writerow([_cell(row[name]) for name in header])
+        writer.writerow([_cell(row[name], guard_formulas) for name in header])
     return buffer.getvalue()
