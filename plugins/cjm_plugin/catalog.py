@@ -13,12 +13,12 @@ from typing import Iterable
 
 from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
-from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_bytes, read_source
+from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
-from .store import write_atomic
-from .yaml_source import Positions, SourceError
+from .safe_io import read_limited, write_atomic
+from .yaml_source import Positions
 
-MAX_CACHE_BYTES = 512 * 2**20  # the model cache of a very large site is tens of MB
+MAX_CACHE_BYTES = 256 * 2**20  # the model cache of a 200-persona site is a few MB
 
 VOCABULARY_FILE = "_vocabulary.yml"
 VOCABULARY_NAMES = (VOCABULARY_FILE, "_vocabulary.yaml")
@@ -149,9 +149,9 @@ class _ModelCache:
     def __init__(self, folder: Path):
         self.file = folder / "maps.json"
         try:
-            data = json.loads(read_bytes(self.file, MAX_CACHE_BYTES))
+            data = json.loads(read_limited(self.file, MAX_CACHE_BYTES, follow_links=False))
             self.known: dict[str, str] = data["maps"] if data.get("code") == code_version() else {}
-        except (OSError, SourceError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.known = {}
         self.used: dict[str, str] = {}
 

@@ -140,11 +140,13 @@ def _generate(args: argparse.Namespace) -> int:
     from .site import SiteOptions, build_site
     from .urls import SitePaths
 
-    prefix = "/".join(part for part in args.prefix.split("/") if part)
-    if "\\" in prefix or any(part in ("..", ".") for part in prefix.split("/")) or ":" in prefix:
-        print(f"--prefix {args.prefix}: use a folder inside --out, such as `journeys` or"
-              " `handbook/journeys`", file=sys.stderr)
+    from .urls import prefix_problem
+
+    problem = prefix_problem(args.prefix)
+    if problem:
+        print(visible(f"--prefix {args.prefix}: {problem} (a folder inside --out)"), file=sys.stderr)
         return 2
+    prefix = args.prefix.strip("/")
     project = _load_valid([Path(args.maps)], strict=args.strict, defaulted=args.maps == "maps")
     if project is None:
         return 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import stat
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Severity, short, visible
 from .model import JourneyMap, Vocabulary
+from .safe_io import NotAFile, read_limited
 from .slugs import can_shorten, derive_id, is_safe_slug, shorten, slugify
 from .yaml_source import MAX_FILE_BYTES, Positions, SourceError, decode, parse
 
@@ -166,53 +166,25 @@ def _explain(root: type[BaseModel], error: dict, data: Any) -> tuple[DataPath, b
     return loc, False, f"`{name}`: {error['msg']}"
 
 
-_FILE_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)",
-               stat.S_IFCHR: "a device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
-
-
 def _size(count: int) -> str:
-    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if count >= size:
-            return f"{count / size:,.1f}".removesuffix(".0") + f" {unit}"
-    return f"{count} bytes"
+    """`2,052 KiB`, `1 GiB`: exact enough that a file just over a limit reads over it."""
+    if count >= 2**30:
+        return f"{count / 2**30:,.1f}".removesuffix(".0") + " GiB"
+    if count >= 2**20 and count % 2**20 == 0:
+        return f"{count // 2**20:,} MiB"
+    return f"{count / 1024:,.0f} KiB" if count >= 1024 else f"{count} bytes"
 
 
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of the regular file at `path`, at most `limit` of them.
-
-    The kind and size are checked before reading, and at most `limit` + 1 bytes are read
-    (the file may grow meanwhile): a symlink to /dev/zero, a named pipe or a 1 GB sparse
-    file cost nothing. Raises SourceError for those, OSError when the file can't be read."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    kind = _FILE_KINDS.get(stat.S_IFMT(os.stat(path).st_mode))
-    if kind:  # before opening: opening some devices has effects (a tape rewinds)
-        raise SourceError(1, 1, f"this is {kind}, not a file; a map must be a plain file")
-    descriptor = os.open(path, flags)  # O_NONBLOCK: a pipe swapped in since can't block
+    """The bytes of the map at `path`: a symlink to /dev/zero, a named pipe or a 1 GB sparse
+    file is a SourceError before anything is read (see safe_io.read_limited)."""
     try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a plain file")
-            raise SourceError(1, 1, f"this is {kind}, not a file; a map must be a plain file")
-        if info.st_size > limit:
-            raise _too_big(info.st_size, limit)
-        chunks, left = [], limit + 1
-        while left > 0:
-            chunk = os.read(descriptor, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
-        if len(data) > limit:
-            raise _too_big(len(data), limit)
-        return data
-    finally:
-        os.close(descriptor)
-
-
-def _too_big(size: int, limit: int) -> SourceError:
-    return SourceError(1, 1, f"the file is {_size(size)}, over the {_size(limit)} limit for one"
-                       " map; split it into one file per persona")
+        return read_limited(path, limit)
+    except NotAFile as error:
+        if error.size is not None:
+            raise SourceError(1, 1, f"file is {_size(error.size)}, over the {_size(limit)}"
+                              " limit for one map; split it into one file per persona") from None
+        raise SourceError(1, 1, f"this is {error.kind}, not a file; a map must be a plain file") from None
 
 
 def read_source(source: SourceFile) -> bytes | Diagnostic:
