@@ -332,9 +332,9 @@ class EmbedRenderer:
         return "markdown", builder.fragment(page_src, "opportunity_rows", rows=rows)
 
 
-def notice(message: str) -> str:
+def notice(message: str, title: str = "cjm block", kind: str = "cjm-embed-error") -> str:
     """What a broken embed shows in the page, so the writer sees it too."""
     return (
-        '<div class="admonition warning cjm-embed-error"><p class="admonition-title">cjm block</p>'
+        f'<div class="admonition warning {kind}"><p class="admonition-title">{escape(title)}</p>'
         f"<p>{escape(message)}</p></div>"
     )

@@ -92,12 +92,13 @@ AUTO_NAV_FULL_LIMIT = 60
 AUTO_NAV_PERSONAS_LIMIT = 100
 
 
-def _guarded(fallback: Callable):
+def _guarded(fallback: Callable, site_wide: bool = True):
     """Run an event handler so that nothing in cjm ever stops `mkdocs serve`: MkDocs' dev
     server makes every request wait until a rebuild succeeds, so one bad map (a crash, a
     `PluginError`) left every page, unrelated ones too, hanging until the input was fixed.
-    While serving, the error is logged and `fallback` gives the last good state. In a build,
-    a crash becomes a PluginError with a one-line message (`-v` shows the traceback)."""
+    While serving, the error is logged and `fallback` gives the last good state (`site_wide`:
+    every page says so; else only the page in question). In a build, a crash becomes a
+    PluginError with a one-line message (`-v` shows the traceback)."""
 
     def wrap(handler: Callable) -> Callable:
         @functools.wraps(handler)
@@ -107,7 +108,9 @@ def _guarded(fallback: Callable):
             except PluginError as error:
                 if self.command != "serve":
                     raise
-                log.error(f"{visible(str(error))}\ncjm: showing the last good pages until this is fixed")
+                message = visible(str(error))
+                self.failure = message if site_wide else self.failure
+                log.error(f"{message}\ncjm: showing the last good pages until this is fixed")
             except Exception as error:  # noqa: BLE001 - see above
                 log.debug("cjm: traceback of the error below", exc_info=True)
                 message = (f"cjm: unexpected error while building ({type(error).__name__}:"
@@ -115,6 +118,7 @@ def _guarded(fallback: Callable):
                            " the map or page that caused it (`mkdocs build -v` shows the details)")
                 if self.command != "serve":
                     raise PluginError(message) from error
+                self.failure = message if site_wide else self.failure
                 log.error(f"{message}\ncjm: showing the last good pages until this is fixed")
             return fallback(self, *args, **kwargs)
 
@@ -132,6 +136,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
 
     def __init__(self) -> None:
         self.command: str = "build"
+        self.site_options: SiteOptions | None = None
+        self.failure: str | None = None  # why this rebuild shows the last good pages (serve)
         self.last_good: dict[str, LoadedMap] = {}  # by map file, for `mkdocs serve`
         self.site: SiteBuild | None = None
         self.generated: dict[str, StoredFile] = {}
@@ -147,9 +153,10 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         # Serve keeps the last good state of a map that breaks while someone types.
         self.command = command
 
+    @_guarded(_unchanged)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.page_embeds, self.markdown = {}, None  # `mkdocs serve` reuses the plugin
-        self.site = None
+        self.site, self.site_options, self.failure = None, None, None
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         self.maps_dir = (root / self.config.maps_dir).resolve()
@@ -157,16 +164,16 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         # followed (store.py).
         self.cache_dir = (root / self.config.cache_dir).resolve()
         self.paths = SitePaths(self.config.prefix.strip("/"))
+        if self.paths.stylesheet not in config.extra_css:
+            config.extra_css.append(self.paths.stylesheet)
+        if self.paths.script not in config.extra_javascript:
+            config.extra_javascript.append(self.paths.script)
         if not self.maps_dir.is_dir():
             kind = "is not a folder" if os.path.lexists(self.maps_dir) else "not found"
             raise PluginError(
                 f"cjm: maps folder `{self.config.maps_dir}` {kind} next to mkdocs.yml;"
                 " create it or set `maps_dir` under `plugins: - cjm:`"
             )
-        if self.paths.stylesheet not in config.extra_css:
-            config.extra_css.append(self.paths.stylesheet)
-        if self.paths.script not in config.extra_javascript:
-            config.extra_javascript.append(self.paths.script)
         self.site_options = SiteOptions(
             diagrams=self.config.diagrams,
             on_missing_dot=self.config.on_missing_dot,
@@ -200,6 +207,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     @_guarded(_last_good_files)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         self.site = None
+        if self.site_options is None:  # on_config failed while serving, and said why
+            raise PluginError("cjm: no maps could be read (see the error above)")
         project = load_project([self.maps_dir], base=self.root, cache=self.cache_dir, top=self.maps_dir)
         # Positions only place the messages, which exist by now; kept, they would stay in
         # memory through the whole build (a quarter of a 200-persona build's peak over the
@@ -338,7 +347,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     # Before other plugins see the Markdown: the blocks become placeholders that no
     # Markdown extension can touch, whatever their indentation (admonitions, tabs).
     @event_priority(50)
-    @_guarded(_unchanged)
+    @_guarded(_unchanged, site_wide=False)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files):
         if self.site is None or page.file.generated_by is not None or "cjm" not in markdown:
             return markdown
@@ -354,15 +363,23 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     def _notices(self, html: str, *, page: Page, **kwargs) -> str:
         """After a failed page: each block says so instead of showing its placeholder."""
         found = self.page_embeds.pop(page.file.src_uri, None)
-        if found is None:
-            return html
-        return found.pattern.sub(notice("cjm could not show this block; see the build log"), html)
+        if found is not None:
+            html = found.pattern.sub(notice("cjm could not show this block; see the build log"), html)
+        return self._with_failure(html)
 
-    @_guarded(_notices)
+    def _with_failure(self, html: str) -> str:
+        """While serving after a failed rebuild, every page says so at the top: the writer
+        looks at the browser, not at the terminal."""
+        if self.failure is None:
+            return html
+        return (notice(f"{self.failure} — showing the last good pages until this is fixed",
+                       "cjm: the last change could not be built", "cjm-serve-error") + html)
+
+    @_guarded(_notices, site_wide=False)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
         found = self.page_embeds.get(page.file.src_uri)
         if found is None:
-            return html
+            return self._with_failure(html)
         renderer = EmbedRenderer(self.site.builder, self.site.diagram_for_page)
         where = visible(_docs_path(config, self.root, page.file))
         contents: dict[str, str] = {}
@@ -381,7 +398,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         # the page has it, never inside a view inserted before it (map text is in those).
         html = found.pattern.sub(lambda m: contents[m.group(1) or m.group(2)], html)
         self.page_embeds.pop(page.file.src_uri, None)
-        return html
+        return self._with_failure(html)
 
     def _markdown(self, config: MkDocsConfig) -> markdown.Markdown:
         """The site's own Markdown set-up, for tables that embeds insert."""
@@ -390,7 +407,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                                               extension_configs=config.mdx_configs)
         return self.markdown
 
-    @_guarded(_unchanged)
+    @_guarded(_unchanged, site_wide=False)
     def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav: Navigation):
         # A map's edit URL is `<edit_uri>../maps/x.yml`; fold the `..` so it reads cleanly
         # whether or not `repo_url` is set (only then does MkDocs fold it itself).
