@@ -91,6 +91,9 @@ def _reference(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from .starter import starter_map
 
+    if not any(ch.isprintable() and not ch.isspace() for ch in args.name):
+        print("cjm new: give the persona's name, for example `cjm new \"Hotel guest\"`", file=sys.stderr)
+        return 2
     folder = Path(args.dir)
     if os.path.lexists(folder) and not folder.is_dir():
         print(f"{folder}: is not a folder; pass the folder of your maps with --dir", file=sys.stderr)

@@ -31,6 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from .diagnostics import short as _short
+from .diagnostics import visible as _visible  # noqa: F401 - interop/yaml_writer.py uses it
 from .slugs import MAX_ID_LENGTH, SLUG_PATTERN, is_safe_slug, shorten, slugify
 from .text_limits import text_problem
 from .yaml_source import Quoted

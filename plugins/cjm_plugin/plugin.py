@@ -199,8 +199,16 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 files.remove(file)
         self.site = self.good_site
         if self.site is not None:
-            self._add_generated(files, config)
+            store = FileStore(self.cache_dir / "site") if self._store_readable() else None
+            self._add_generated(files, config, lambda stored: store is not None and store.intact(stored.src))
         return files
+
+    def _store_readable(self) -> bool:
+        try:
+            FileStore(self.cache_dir / "site")
+            return True
+        except StoreError:
+            return False
 
     # Default priority: runs after plugins that add hand-written files (gen-files and the
     # like), so a hand-written page at a generated path is seen and reported.
@@ -232,13 +240,16 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.good_site = site
         return files
 
-    def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
+    def _add_generated(self, files: Files, config: MkDocsConfig,
+                       usable: Callable[[StoredFile], bool] = lambda stored: True) -> None:
         """Add the generated files of `self.site`; a hand-written file at the URL of one
         (whatever its layout: `journeys.md`, `journeys/README.md`, `journeys/ann.md` with
         directory URLs) is kept and the clash reported, a warning `--strict` fails on."""
         self.generated, self.added = {}, []
         taken = {file.dest_uri: file for file in files if not file.inclusion.is_excluded()}
         for stored in self.site.files:
+            if not usable(stored):
+                continue
             page = stored.src.endswith(".md")
             generated = File.generated(config, stored.src, abs_src_path=str(stored.path),
                                        inclusion=InclusionLevel.NOT_IN_NAV if page else InclusionLevel.UNDEFINED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .model import Vocabulary
-from .slugs import slugify
+from .slugs import derive_id
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/map.schema.json"
 
@@ -25,7 +25,7 @@ def _quoted(text: str) -> str:
 
 def starter_map(name: str, vocabulary: Vocabulary | None = None) -> tuple[str, str]:
     """(file name, YAML text) for a new persona called `name`."""
-    persona_id = slugify(name) or "persona"
+    persona_id = derive_id(name, "persona")  # short enough for a file name, whatever the name
     if vocabulary and vocabulary.stages:
         stages = [(s.id, s.name, s.objective or "") for s in vocabulary.stages]
     else:

@@ -151,6 +151,16 @@ class FileStore:
         # In order (the order MkDocs gets them in), with what each file was when written.
         self.seen[group] = {"key": key, "files": list(files), "stamps": stamps}
 
+    def intact(self, src: str) -> bool:
+        """Whether the stored file of `src` is still the regular file it was, reached without
+        a link: `mkdocs serve` shows the last good pages from the store after a failed
+        rebuild, and a link put there since must not be read."""
+        self._checked.clear()
+        try:
+            return _stamp(self._checked_path(src)) is not None
+        except (ValueError, StoreError):
+            return False
+
     def _mkdirs(self, folder: Path) -> None:
         missing = []
         while not os.path.lexists(folder):
