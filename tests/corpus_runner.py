@@ -66,10 +66,10 @@ def load_cases() -> dict[str, dict]:
     """Every case by name: the old invalid files, the valid site, the new site cases."""
     data = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
     cases: dict[str, dict] = {}
-    for name, expected in data["invalid"].items():
+    for name in data["invalid"]:
+        # test_hostile.py checks each message's place and words; here: the limits.
         cases[name] = {"corpus_file": name, "steps": [{
-            "run": ["cjm", "validate", name], "exit": 1,
-            "log": [f"{name}:{expected['at']}: "]}]}
+            "run": ["cjm", "validate", name], "exit": 1, "log": [f"{name}:"]}]}
     cases["valid/*"] = {"valid_corpus": sorted(data["valid"]), "steps": [{
         "run": "mkdocs build --strict", "exit": 0}]}
     for name, case in (data.get("sites") or {}).items():
@@ -83,7 +83,7 @@ def _bytes(content) -> bytes:
     if isinstance(content, dict):
         if "base64" in content:
             return base64.b64decode(content["base64"])
-        text = content["text"] * content.get("repeat", 1)
+        text = content.get("prefix", "") + content["text"] * content.get("repeat", 1) + content.get("suffix", "")
         return text.encode(content.get("encoding", "utf-8"), "surrogatepass")
     return str(content).encode("utf-8")
 
@@ -94,7 +94,7 @@ def _expand(text: str, places: dict[str, Path]) -> str:
     return text
 
 
-def _apply(spec: dict, project: Path, places: dict[str, Path]) -> None:
+def apply_spec(spec: dict, project: Path, places: dict[str, Path]) -> None:
     """Write what `spec` describes: files, maps, docs, links, pipes, sparse files."""
     groups = [("files", project), ("maps", project / "maps"), ("docs", project / "docs"),
               ("outside_files", places["outside"])]
@@ -119,7 +119,7 @@ def _apply(spec: dict, project: Path, places: dict[str, Path]) -> None:
         with open(path, "wb") as stream:
             stream.write(b"persona:\n  name: Sparse\n")
             stream.truncate(int(size))
-    for relative in spec.get("remove") or []:
+    for relative in spec.get("remove") or []:  # before the rest of the next step's set-up
         path = project / relative
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
@@ -136,7 +136,9 @@ def set_up(case: dict, base: Path) -> tuple[Path, dict[str, Path]]:
         places["project"] = CORPUS
         return CORPUS, places
     project = places["project"]
-    (project / "maps").mkdir(parents=True)
+    project.mkdir(parents=True)
+    if not case.get("no_maps_dir"):
+        (project / "maps").mkdir()
     (project / "docs").mkdir()
     if "valid_corpus" in case:
         for name in case["valid_corpus"]:
@@ -146,7 +148,7 @@ def set_up(case: dict, base: Path) -> tuple[Path, dict[str, Path]]:
         config.update(case.get("config") or {})
         (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     docs = {"index.md": HOME, **(case.get("docs") or {})}
-    _apply({**case, "docs": docs}, project, places)
+    apply_spec({**case, "docs": docs}, project, places)
     return project, places
 
 
@@ -316,7 +318,7 @@ def check_case(case: dict, steps: list[dict], project: Path, before: dict, after
                      if before.get(key) != after.get(key) and not key.startswith(writes or ("\0",)))
     if changed:
         problems.append(f"changed in the project (outside site/ and .cache/): {changed[:10]}")
-    if outside_before != outside_after:
+    if outside_before != outside_after and not case.get("outside_changes"):
         changed = sorted(k for k in set(outside_before) | set(outside_after)
                          if outside_before.get(k) != outside_after.get(k))
         problems.append(f"changed outside the project: {changed[:10]}")
@@ -334,7 +336,7 @@ def run_case(case: dict, base: Path) -> dict:
     outside_before = snapshot(places["outside"])
     results = []
     for spec in case["steps"]:
-        _apply(spec.get("before") or {}, project, places)
+        apply_spec(spec.get("before") or {}, project, places)
         if spec.get("before"):
             before = snapshot(project)
         results.append(run_step(spec["run"], folder, places, spec.get("seconds", STEP_SECONDS)))

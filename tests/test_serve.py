@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import socket
 import subprocess
 import sys
@@ -10,7 +12,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
+
+from corpus_runner import apply_spec
 
 from sitebuild import MINIMAL_MAP, make_site
 
@@ -181,3 +186,48 @@ def test_serving_without_a_maps_folder_keeps_answering(crashable):
     _wait_for(lambda: "Changed." in (_get(f"{base}/") or ""), what="the rebuilt home page")
     assert "Checkout page" in (_get(stage) or "")
     (root / "maps-moved").rename(root / "maps")
+
+
+# --- hostile input while serving (tests/corpus/cases.yml, `serve:`) -----------------------
+
+SERVE_CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "cases.yml").read_text(encoding="utf-8"))["serve"]
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+
+@pytest.mark.parametrize("name", sorted(SERVE_CASES))
+def test_hostile_input_while_serving_keeps_every_page_answering(tmp_path, name):
+    case = SERVE_CASES[name]
+    root, outside = tmp_path / "project", tmp_path / "outside"
+    outside.mkdir()
+    config = make_site(root, maps={"m.yml": MINIMAL_MAP})
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_file = root / "serve.log"
+    with log_file.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+            cwd=root, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_limit_memory,
+            env=dict(os.environ, MALLOC_ARENA_MAX="2", NO_MKDOCS_2_WARNING="1"))
+        try:
+            stage = f"{base}/journeys/m/purchase/"
+            _wait_for(lambda: "Checkout page" in (_get(stage) or ""), what="first build")
+            apply_spec(case["change"], root, {"outside": outside, "project": root})
+            _wait_for(lambda: case["log"] in log_file.read_text(), what=case["log"])
+            time.sleep(0.5)
+            home = _get(f"{base}/") or ""
+            assert "Welcome." in home
+            if ".cache" not in str(case["change"]):  # else the last good pages sit behind the link
+                assert "Checkout page" in (_get(stage) or "")
+            text = log_file.read_text()
+            assert "Traceback" not in text and "appear stuck" not in text, text[-3000:]
+            assert process.poll() is None
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    assert list(outside.iterdir()) == [] or name != "c04-serve-cache-link"

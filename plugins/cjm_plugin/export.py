@@ -39,7 +39,7 @@ def columns(kind: str) -> list[str]:
     return [*CONTEXT_COLUMNS, *fields]
 
 
-def _value(value: Any) -> Any:
+def _json_value(value: Any) -> Any:
     # Whole numbers as integers (a target of 10 reads `10`, not `10.0`, and 20 digits stay
     # 20 digits); other floats keep every digit (repr), so a spreadsheet and a round trip
     # see the value that was written.
@@ -51,7 +51,8 @@ def _value(value: Any) -> Any:
 
 
 def rows(project: Project, kind: str) -> list[dict[str, Any]]:
-    """Every item of one kind, as ordered dicts (see `columns`)."""
+    """Every item of one kind, as ordered dicts (see `columns`); numbers as the model holds
+    them (a `WrittenNumber` knows how it was written)."""
     stage_field, model = KINDS[kind]
     found = []
     for loaded in project.maps:
@@ -64,7 +65,7 @@ def rows(project: Project, kind: str) -> list[dict[str, Any]]:
                     "stage_name": stage.name,
                 }
                 for name in columns(kind)[len(CONTEXT_COLUMNS):]:
-                    row[name] = _value(getattr(item, name))
+                    row[name] = getattr(item, name)
                 found.append(row)
     return found
 
@@ -72,7 +73,10 @@ def rows(project: Project, kind: str) -> list[dict[str, Any]]:
 def to_json(project: Project, kinds: Iterable[str], single: bool) -> str:
     """A list of rows for one kind, or {kind: rows} for several (kinds in `KINDS` order)."""
     kinds = list(kinds)
-    data: Any = rows(project, kinds[0]) if single else {k: rows(project, k) for k in kinds}
+    def json_rows(kind: str) -> list[dict[str, Any]]:
+        return [{name: _json_value(value) for name, value in row.items()} for row in rows(project, kind)]
+
+    data: Any = json_rows(kinds[0]) if single else {k: json_rows(k) for k in kinds}
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
