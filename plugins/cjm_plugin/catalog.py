@@ -92,19 +92,19 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 PROJECT_MARKERS = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "zensical.toml", ".git")
 
 
-def vocabulary_folders(folder: Path, top: Path | None = None) -> list[Path]:
+def vocabulary_folders(folder: Path, top: Path | None = None) -> tuple[Path, ...]:
     """`folder` and the folders above it whose `_vocabulary.yml` may apply to a map in it,
     nearest first: up to `top` (the plugin's maps folder), else up to the project root
     (the folder of mkdocs.yml or .git, not included). Validating maps/team/ann.yml alone
     applies maps/_vocabulary.yml, as the build does."""
     found = []
     for candidate in (folder, *folder.parents):
-        if top is None and any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+        if top is None and any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
             break
         found.append(candidate)
         if top is not None and candidate == top:
             break
-    return found
+    return tuple(found)
 
 
 @contextmanager
@@ -228,14 +228,20 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
     top = Path(os.path.abspath(top)) if top is not None else None
     files, folders = discover(Path(p) for p in paths)
     project = Project()
+    above: dict[Path, tuple[Path, ...]] = {}  # a folder's vocabulary_folders, once per load
+
+    def candidates(folder: Path) -> tuple[Path, ...]:
+        if folder not in above:
+            above[folder] = vocabulary_folders(folder, top)
+        return above[folder]
 
     searched = list(dict.fromkeys(
         candidate for folder in [*folders, *(f.parent for f in files)]
-        for candidate in vocabulary_folders(folder, top)))
+        for candidate in candidates(folder)))
     vocabularies = _load_vocabularies(project, searched, base)
     # The site's vocabulary (stage order of pages across maps): the nearest one to the first
     # folder given, as for the maps in it.
-    nearest = [vocabularies[c] for f in folders for c in vocabulary_folders(f, top) if c in vocabularies]
+    nearest = [vocabularies[c] for f in folders for c in candidates(f) if c in vocabularies]
     project.vocabulary = nearest[0][0] if nearest else None
 
     owners: dict[str, LoadedMap] = {}
@@ -260,7 +266,7 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
             continue
         # The nearest `_vocabulary.yml` above the map applies (maps/ for maps/team/x.yml).
         vocabulary, vocabulary_file = next(
-            (vocabularies[folder] for folder in vocabulary_folders(path.parent, top) if folder in vocabularies),
+            (vocabularies[folder] for folder in candidates(path.parent) if folder in vocabularies),
             (None, VOCABULARY_FILE))
         cache_key = cache.key(source, raw, vocabulary) if cache is not None else None
         loaded = cache.get(cache_key, source) if cache is not None else None

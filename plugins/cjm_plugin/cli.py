@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import builtins
 import json
 import os
 import sys
@@ -18,6 +19,13 @@ from .export import KINDS
 # helpers) would add a sixth of its time at 200 maps (bench/README.md).
 
 
+def print(*values: object, file=None) -> None:  # noqa: A001 - every message of this module
+    """`print` for messages: paths and names from the command line or from files may hold
+    newlines or bidi characters; they are shown as escapes (data goes through `_emit` and
+    `_write_stdout`, untouched)."""
+    builtins.print(*(visible(str(value)) for value in values), file=file)
+
+
 def _check_paths(paths: list[Path], defaulted: bool) -> bool:
     """Print why the given paths can't be read (exit 2); the default `maps` must be a folder,
     as the MkDocs plugin needs it."""
@@ -27,7 +35,7 @@ def _check_paths(paths: list[Path], defaulted: bool) -> bool:
         problems.append(f"{paths[0]}: is not a folder; the maps live in a folder `maps/`"
                         " (the MkDocs plugin reads it too), or pass their folder or files")
     for problem in problems:
-        print(visible(problem), file=sys.stderr)
+        print(problem, file=sys.stderr)
     return not problems
 
 
