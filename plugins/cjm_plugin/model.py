@@ -77,7 +77,7 @@ def _check_text(value: str) -> str:
 def _check_name(value: str | None) -> str | None:
     """A name is a title, a link text and a diagram label: it needs a character one can see.
     A blank name passed validation and then broke the Graphviz run of the whole site."""
-    if value is None or (value.isprintable() and not value.isspace()):  # the common case, in C
+    if value is None or (value and value.isprintable() and not value.isspace()):  # common, in C
         return value
     if not any(ch.isprintable() and not ch.isspace() for ch in value):
         what = "empty" if not value else "blank" if value.isspace() else "made of invisible characters"
