@@ -32,6 +32,9 @@ CHANNELS = ("web, email, social, advertising, press, print, events, word-of-mout
 def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "maps").mkdir()
+    # As `cjm init` lays a project out: the `$schema` line of written maps points at this.
+    (tmp_path / "schema").mkdir()
+    shutil.copy(REPO / "schema" / "map.schema.json", tmp_path / "schema" / "map.schema.json")
     return tmp_path
 
 
@@ -225,10 +228,16 @@ def test_output_to_standard_output_writes_no_file(project, capsys):
 
 
 def test_modeline_is_the_one_cjm_new_writes(project, capsys):
-    from cjm_plugin.starter import SCHEMA_MODELINE
-
     out = run(capsys, "import", str(DATA / "kundenreise.csv"), "--out", "-")[1]
-    assert out.splitlines()[0] == SCHEMA_MODELINE
+    assert run(capsys, "new", "Ann")[0] == 0
+    first = (project / "maps" / "ann.yml").read_text("utf-8").splitlines()[0]
+    assert out.splitlines()[0] == first == "# yaml-language-server: $schema=../schema/map.schema.json"
+
+
+def test_no_modeline_without_a_schema_to_point_at(project, capsys):
+    (project / "schema" / "map.schema.json").unlink()
+    out = run(capsys, "import", str(DATA / "kundenreise.csv"), "--out", "-")[1]
+    assert out.startswith("# Imported from kundenreise.csv by `cjm import`; edit freely.\n")
 
 
 def test_same_input_same_bytes(project, capsys):

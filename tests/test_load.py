@@ -558,6 +558,23 @@ def test_deep_flow_nesting_is_rejected_quickly(tmp_path, depth):
     assert_message(message, f"maps/bad.yml:1:{4 + MAX_DEPTH}:", f"at most {MAX_DEPTH} levels")
 
 
+@pytest.mark.parametrize("text, at", [
+    # Brackets in quoted text do not count; the first node past the limit is the 39th `[`
+    # (3 open mappings and a list above it), whatever PyYAML's own libyaml limit is.
+    ('a: "[[[[ {{{ é"\nb:\n  - c: ' + "[" * 2_000 + "\n", "3:46"),
+    ("".join("  " * i + f"k{i}:\n" for i in range(30)) + "  " * 30 + "v: " + "[" * 3_000 + "\n",
+     "31:74"),
+])
+def test_deep_flow_nesting_is_placed_at_the_first_node_past_the_limit(tmp_path, text, at):
+    message = only_message(tmp_path, "bad.yml", text)
+    assert_message(message, f"maps/bad.yml:{at}:", f"nested too deeply; maps need at most {MAX_DEPTH}")
+
+
+def test_a_syntax_error_before_deep_flow_nesting_is_reported_first(tmp_path):
+    message = only_message(tmp_path, "bad.yml", "a: [x, y: z: w, " + "[" * 2_000 + "\n")
+    assert_message(message, "maps/bad.yml:1:12:", "YAML syntax error", "close the `[`")
+
+
 def test_deep_block_nesting_is_rejected(tmp_path):
     text = "".join("  " * level + f"k{level}:\n" for level in range(200))
     message = only_message(tmp_path, "bad.yml", text)

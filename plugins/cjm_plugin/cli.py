@@ -23,7 +23,16 @@ def print(*values: object, file=None) -> None:  # noqa: A001 - every message of 
     """`print` for messages: paths and names from the command line or from files may hold
     newlines or bidi characters; they are shown as escapes (data goes through `_emit` and
     `_write_stdout`, untouched)."""
-    builtins.print(*(visible(str(value)) for value in values), file=file)
+    builtins.print(*(_escaped(str(value)) for value in values), file=file)
+
+
+def _escaped(text: str) -> str:
+    """`visible(text)`, but blank lines written before or after a message stay lines."""
+    body = text.strip("\n")
+    if not body:
+        return text
+    start = text.index(body)
+    return text[:start] + visible(body) + text[start + len(body):]
 
 
 def _check_paths(paths: list[Path], defaulted: bool) -> bool:
@@ -97,7 +106,7 @@ def _reference(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .starter import starter_map
+    from .starter import schema_line, starter_map
 
     if not any(ch.isprintable() and not ch.isspace() for ch in args.name):
         print("cjm new: give the persona's name, for example `cjm new \"Hotel guest\"`", file=sys.stderr)
@@ -108,7 +117,8 @@ def _new(args: argparse.Namespace) -> int:
         return 2
     project = load_project([folder]) if folder.is_dir() else None
     vocabulary = project.vocabulary if project else None
-    file_name, text = starter_map(args.name, vocabulary)
+    schema = schema_line(folder)
+    file_name, text = starter_map(args.name, vocabulary, schema)
     target = folder / file_name
     # lexists: a dangling symlink "does not exist" to exists(), and writing through it
     # created its target, wherever that was.
@@ -127,6 +137,46 @@ def _new(args: argparse.Namespace) -> int:
         print(f"{target}: cannot write it: {error.strerror or error}", file=sys.stderr)
         return 1
     print(f"wrote {target}; run `cjm validate` after editing it")
+    if not (folder / VOCABULARY_FILE).is_file():
+        print(f"note: {folder / VOCABULARY_FILE} not found, so the map has the six usual stages;"
+              " `cjm init` writes one (your stages and channels, shared by every map), with the"
+              " schemas for editors and a site around the maps", file=sys.stderr)
+    elif schema is None:
+        print("note: no schema/map.schema.json in this project, so the map has no `$schema`"
+              " line for editors; `cjm init` writes the schemas", file=sys.stderr)
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .diagrams.render import find_dot
+    from .scaffold import init_project
+
+    root = Path(args.folder)
+    if root.exists() and not root.is_dir():
+        print(f"{root}: is a file; pass the folder of your site", file=sys.stderr)
+        return 2
+    try:
+        result = init_project(root)
+    except OSError as error:
+        print(f"cjm init: {error}", file=sys.stderr)
+        return 1
+    where = "this folder" if args.folder == "." else str(root)
+    if not result.changed and not result.by_hand:
+        print(f"cjm init: nothing to change; the journey site in {where} is set up")
+        return 0
+    for step in result.steps:
+        note = f" ({step.note})" if step.note else ""
+        print(f"  {step.action:<8} {step.path}{note}")
+    for instruction in result.by_hand:
+        print(f"\nTo do by hand: {instruction}", file=sys.stderr)
+    if result.by_hand:
+        return 1
+    go = "" if args.folder == "." else f"cd {root} && "
+    print(f"\nNext: `{go}mkdocs serve`, and open http://127.0.0.1:8000."
+          " `cjm new \"Hotel guest\"` adds a persona; `cjm validate` checks the maps as CI does.")
+    version, message = find_dot()
+    if version is None:  # the site builds, with a notice instead of each diagram
+        print(f"note: {message}", file=sys.stderr)
     return 0
 
 
@@ -341,6 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
     reference = commands.add_parser("reference", help="print the map format as Markdown tables")
     reference.add_argument("--out", help="write to this file instead of standard output")
     reference.set_defaults(run=_reference)
+
+    init = commands.add_parser(
+        "init", help="set up a journey site: mkdocs.yml, docs/, maps/, schemas, CI workflow")
+    init.add_argument("folder", nargs="?", default=".",
+                      help="the site's folder, new or with a mkdocs.yml (default: this folder)")
+    init.set_defaults(run=_init)
 
     new = commands.add_parser("new", help="write a starter map that validates")
     new.add_argument("name", help="the persona's name, for example \"Hotel guest\"")

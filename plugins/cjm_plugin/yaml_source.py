@@ -187,6 +187,23 @@ def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
 def _check_depth(text: str) -> None:
     """Reject runaway nesting before composing: libyaml's composer recurses in C, and a
     file of 50,000 `[` crashed the whole process with a segfault (no RecursionError)."""
+    try:
+        _walk_depth(text)
+    except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" not in f"{error.problem}":
+            raise
+        # libyaml 0.2.6 (PyYAML 6.0.3 and later) stops flow nesting at 1,000 levels itself,
+        # and its scanner reads ahead of the events counted here, so its own message came
+        # first. The text before the bracket it refused still holds the first node past our
+        # limit (and any earlier syntax error): walk that, so every PyYAML says the same.
+        _walk_depth(text[: error.problem_mark.index])
+        mark = error.problem_mark
+        raise SourceError(
+            mark.line + 1, mark.column + 1, f"nested too deeply; maps need at most {MAX_DEPTH} levels"
+        ) from None
+
+
+def _walk_depth(text: str) -> None:
     depth = 0  # open collections = length of the data path of the next node
     for event in yaml.parse(text, Loader=_Loader):  # the event parser does not recurse
         if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
