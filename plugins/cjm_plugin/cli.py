@@ -21,18 +21,16 @@ from .export import KINDS
 
 def print(*values: object, file=None) -> None:  # noqa: A001 - every message of this module
     """`print` for messages: paths and names from the command line or from files may hold
-    newlines or bidi characters; they are shown as escapes (data goes through `_emit` and
+    control or bidi characters; they are shown as escapes (data goes through `_emit` and
     `_write_stdout`, untouched)."""
     builtins.print(*(_escaped(str(value)) for value in values), file=file)
 
 
 def _escaped(text: str) -> str:
-    """`visible(text)`, but blank lines written before or after a message stay lines."""
-    body = text.strip("\n")
-    if not body:
-        return text
-    start = text.index(body)
-    return text[:start] + visible(body) + text[start + len(body):]
+    """`visible(text)` line by line: messages may have several lines (cjm init's instructions);
+    every other control, bidi or separator character is shown as an escape. File names from
+    maps come as Diagnostics, whose newlines are escaped already."""
+    return "\n".join(visible(line) for line in text.split("\n"))
 
 
 def _check_paths(paths: list[Path], defaulted: bool) -> bool:
