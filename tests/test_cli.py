@@ -291,6 +291,7 @@ def test_schema_out_writes_a_file(project, capsys):
     [
         ("schema/map.schema.json", []),
         ("schema/vocabulary.schema.json", ["--vocabulary"]),
+        ("schema/research.schema.json", ["--research"]),
         # The copies installed with the package, which `cjm init` writes into a new project.
         ("plugins/cjm_plugin/schemas/map.schema.json", []),
         ("plugins/cjm_plugin/schemas/vocabulary.schema.json", ["--vocabulary"]),

@@ -510,8 +510,9 @@ def test_messages_stay_on_one_line(tmp_path):
     found = messages(tmp_path, {"bad.yml": text})
     assert found == [
         "maps/bad.yml:1:10: `persona` must be a mapping of `key: value` lines, not `Ann\\nLee\\n`",
-        "maps/bad.yml:7:5: unknown key `a\\nb`; known keys here: `actions`, `description`, `emotion`,"
-        " `feeling`, `id`, `lanes`, `metrics`, `name`, `objective`, `opportunities`, `pain_points`,"
+        "maps/bad.yml:7:5: unknown key `a\\nb`; known keys here: `actions`, `confidence`,"
+        " `description`, `emotion`, `evidence`, `feeling`, `id`, `lanes`, `metrics`,"
+        " `moment_of_truth`, `name`, `objective`, `opportunities`, `pain_points`,"
         " `thoughts`, `touchpoints`",
     ]
 

@@ -54,6 +54,14 @@ ALLOWED_ELEMENTS = {"p", "h1", "h2", "h3", "a", "strong", "em", "code", "pre", "
                     "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
                     "span", "div", "img"}
 TEMPLATE_CLASSES = {"admonition", "failure", "admonition-title"}
+# The charts computed as SVG (portfolio matrix, funnel) and the attributes the insight views
+# put on their own elements: anchors, the filters' data, accessible names.
+CHART_ELEMENTS = {"svg", "g", "rect", "line", "circle", "text", "title", "a"}
+CHART_ATTRIBUTES = {"xmlns", "xmlns:xlink", "viewbox", "width", "height", "x", "y", "x1", "y1", "x2",
+                    "y2", "cx", "cy", "r", "rx", "fill", "stroke", "stroke-width", "stroke-dasharray",
+                    "font-size", "font-weight", "text-anchor", "transform", "role", "aria-labelledby", "id"}
+VIEW_ATTRIBUTES = {"role", "tabindex", "aria-label", "hidden"}
+ANCHOR_ID = re.compile(r"(pain|opportunity|evidence)-[a-z0-9_-]+|cjm-[a-z0-9_-]+title")
 
 
 def _optional(strategy):
@@ -124,7 +132,8 @@ def _html_problems(src: str, html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     found = markup_problems(soup, src)
     for element in soup.find_all(True):
-        if element.name not in ALLOWED_ELEMENTS:
+        chart = element.name == "svg" or element.find_parent("svg") is not None
+        if element.name not in ALLOWED_ELEMENTS and not (chart and element.name in CHART_ELEMENTS):
             found.append(f"{src}: <{element.name}> element")
         for attribute, value in element.attrs.items():
             value = " ".join(value) if isinstance(value, list) else value
@@ -132,11 +141,19 @@ def _html_problems(src: str, html: str) -> list[str]:
                 found += [f"{src}: class {c!r}" for c in value.split()
                           if not c.startswith("cjm-") and c not in TEMPLATE_CLASSES]
             elif attribute == "style":
-                if not re.fullmatch(r"text-align: (left|right|center);", value):
+                if not re.fullmatch(r"text-align: (left|right|center);", value) and not (
+                        chart and re.fullmatch(r"(min-width:[\d.]+px;)?max-width:\d+px", value)):
                     found.append(f"{src}: style={value!r}")
-            elif attribute in ("href", "src"):
+            elif attribute in ("href", "src", "xlink:href"):
                 if url_scheme(value) not in ("", "http", "https", "mailto"):
                     found.append(f"{src}: {attribute}={value!r}")
+            elif attribute == "id":
+                if not ANCHOR_ID.fullmatch(value):
+                    found.append(f"{src}: id={value!r} on <{element.name}>")
+            elif chart and attribute in CHART_ATTRIBUTES or attribute in VIEW_ATTRIBUTES:
+                continue
+            elif attribute.startswith("data-cjm-"):
+                continue  # the portfolio filters' values: map text, quoted and escaped
             elif attribute not in ("title", "alt", "markdown"):
                 found.append(f"{src}: attribute {attribute}={value!r} on <{element.name}>")
     return found

@@ -30,7 +30,7 @@ from bs4 import BeautifulSoup
 
 from cjm_plugin.catalog import load_project
 from cjm_plugin.cli import main
-from cjm_plugin.export import FORMULA_STARTS, KINDS, columns
+from cjm_plugin.export import ALL_KINDS, FORMULA_STARTS, KINDS, columns
 from cjm_plugin.generate import MANIFEST_NAME, manifest_bytes, site_files
 from cjm_plugin.site import SiteOptions, build_site as build_cjm_site
 
@@ -40,7 +40,8 @@ from commands import env_with_tools, tool
 
 EXAMPLE_MAPS = sorted(p for p in (REPO / "maps").iterdir() if p.suffix == ".yml")
 # Enough for every kind of page (shared stages, Chinese text, diagrams) and quick to build.
-SOME_MAPS = ("_vocabulary.yml", "french-learner.yml", "software-customer-zh.yml", "theatre-goer.yml")
+SOME_MAPS = ("_vocabulary.yml", "_research.yml", "french-learner.yml", "software-customer-zh.yml",
+             "theatre-goer.yml")
 
 SECOND_MAP = """\
 persona:
@@ -451,6 +452,11 @@ def _assert_rows_match_models(rows: list[dict], project_maps, kind: str, from_cs
             if from_csv:
                 if value is None:
                     assert row[name] == ""
+                elif isinstance(value, list):  # ids, joined by "; "
+                    data[name] = row[name].split("; ") if row[name] else []
+                    assert data[name] == value, name
+                elif isinstance(value, bool):
+                    assert row[name] == ("true" if value else "false"), name
                 elif isinstance(value, (int, float)):
                     assert float(row[name]) == value, (name, row[name], value)
                 else:
@@ -480,7 +486,7 @@ def test_export_json_round_trip(export_project, capsys):
     code, _, err = run(capsys, "export", "--out", "all.json")
     assert code == 0, err
     data = json.loads((root / "all.json").read_text(encoding="utf-8"))
-    assert list(data) == list(KINDS)
+    assert list(data) == list(ALL_KINDS)
     for kind in KINDS:
         assert data[kind], f"the test maps need {kind}"
         _assert_rows_match_models(data[kind], project.maps, kind, from_csv=False)
@@ -494,7 +500,7 @@ def test_export_csv_round_trip(export_project, capsys, guarded):
     keep = [] if guarded else ["--keep-formulas"]
     code, _, err = run(capsys, "export", "--format", "csv", "--kind", "all", "--out", "csv", *keep)
     assert code == 0, err
-    assert sorted(p.name for p in (root / "csv").iterdir()) == sorted(f"{k}.csv" for k in KINDS)
+    assert sorted(p.name for p in (root / "csv").iterdir()) == sorted(f"{k}.csv" for k in ALL_KINDS)
     for kind in KINDS:
         raw = (root / "csv" / f"{kind}.csv").read_bytes()
         text = raw.decode("utf-8")  # UTF-8, no byte order mark
@@ -526,10 +532,10 @@ def test_export_columns_and_row_order(tmp_path, monkeypatch, capsys):
     code, out, _ = run(capsys, "export", "--format", "csv", "--kind", "touchpoints")
     assert code == 0
     assert out.splitlines() == [
-        "persona_id,persona_name,stage_id,stage_name,name,channel,owner,description,emotion,link",
-        "b,Minimal persona,awareness,Awareness,Poster,print,,,,",
-        "b,Minimal persona,purchase,Purchase,Checkout page,web,,,,",
-        "second,Second persona,awareness,Awareness,Radio spot,radio,,,1,",
+        "persona_id,persona_name,stage_id,stage_name,name,channel,owner,description,emotion,link,id",
+        "b,Minimal persona,awareness,Awareness,Poster,print,,,,,",
+        "b,Minimal persona,purchase,Purchase,Checkout page,web,,,,,",
+        "second,Second persona,awareness,Awareness,Radio spot,radio,,,1,,",
     ]
     assert run(capsys, "export", "--format", "csv", "--kind", "touchpoints")[1] == out
 

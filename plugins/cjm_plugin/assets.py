@@ -73,3 +73,9 @@ SCRIPT = """\
   else document.addEventListener("DOMContentLoaded", setUp);
 })();
 """
+
+# Evidence, confidence, links, metrics and the portfolio (insight_assets.py).
+from .insight_assets import INSIGHT_SCRIPT, INSIGHT_STYLESHEET  # noqa: E402
+
+STYLESHEET += INSIGHT_STYLESHEET
+SCRIPT += INSIGHT_SCRIPT

@@ -15,6 +15,8 @@ from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
+from .links import check_links
+from .research import RESEARCH_FILE, LoadedResearch, load_research
 from .safe_io import read_limited, write_atomic
 from .yaml_source import Positions
 
@@ -33,6 +35,8 @@ class Project:
     vocabulary: Vocabulary | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
+    # `maps/_research.yml`, when there is one and it is valid (links.py checks against it).
+    research: LoadedResearch | None = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -226,7 +230,8 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
                   top: Path | None) -> Project:
     base = Path(os.path.abspath(base or Path.cwd()))
     top = Path(os.path.abspath(top)) if top is not None else None
-    files, folders = discover(Path(p) for p in paths)
+    paths = [Path(p) for p in paths]
+    files, folders = discover(paths)
     project = Project()
     above: dict[Path, tuple[Path, ...]] = {}  # a folder's vocabulary_folders, once per load
 
@@ -293,7 +298,30 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
         owners[loaded.id] = loaded
 
     project.maps = sorted(owners.values(), key=lambda m: m.id)
+    project.diagnostics.extend(_check_links(project, paths, folders, base))
     project.diagnostics = sorted_diagnostics(project.diagnostics)
     if cache is not None:
         cache.save()
     return project
+
+
+def _check_links(project: Project, paths: list[Path], folders: list[Path], base: Path) -> list[Diagnostic]:
+    """Load the research file next to the maps (the first folder's, like the vocabulary) and
+    check every reference across maps against it and against each other."""
+    found: list[Diagnostic] = []
+    research_path = (folders[0] if folders else Path("maps")) / RESEARCH_FILE
+    research_file = display_name(research_path, base)
+    broken = False
+    if research_path.is_file():
+        research, messages = load_research(SourceFile(research_path, research_file))
+        found += messages
+        broken = research is None or any(m.is_error for m in messages)
+        project.research = None if broken else research
+    loaded_files = {m.source.display for m in project.maps}
+    unreadable = {f.path.stem for f in project.files if f.display not in loaded_files}
+    # Given single files, the other maps of the folder were not read: references to them
+    # cannot be checked, and evidence they cite would look uncited.
+    complete = all(path.is_dir() for path in paths)
+    found += check_links(project.maps, project.research, research_file, research_broken=broken,
+                         complete=complete, unreadable=unreadable)
+    return found

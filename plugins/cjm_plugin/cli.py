@@ -12,7 +12,7 @@ from pathlib import Path
 from . import __version__
 from .catalog import VOCABULARY_FILE, load_project
 from .diagnostics import format_github, visible
-from .export import KINDS
+from .export import ALL_KINDS
 
 # The other commands import what they need when they run: `cjm validate` runs on every
 # commit (pre-commit) and CI change, and page generation (Jinja2, Markdown, Graphviz
@@ -91,9 +91,13 @@ def _emit(text: str, out: str | None) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .model import map_json_schema, vocabulary_json_schema
+    from .model import map_json_schema, research_json_schema, vocabulary_json_schema
 
-    schema = vocabulary_json_schema() if args.vocabulary else map_json_schema()
+    if args.vocabulary and args.research:
+        print("cjm schema: pass --vocabulary or --research, not both", file=sys.stderr)
+        return 2
+    schema = (vocabulary_json_schema() if args.vocabulary
+              else research_json_schema() if args.research else map_json_schema())
     return _emit(json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n", args.out)
 
 
@@ -251,10 +255,10 @@ def _export(args: argparse.Namespace) -> int:
         return _export_mermaid(args)
     from .export import to_csv, to_json
 
-    kinds = list(KINDS) if args.kind == "all" else [args.kind]
+    kinds = list(ALL_KINDS) if args.kind == "all" else [args.kind]
     if args.format == "csv" and args.kind == "all" and not args.out:
-        print("cjm export: CSV holds one kind per file; pass --kind (touchpoints, pain_points,"
-              " opportunities, metrics) or --out FOLDER for one file per kind", file=sys.stderr)
+        print(f"cjm export: CSV holds one kind per file; pass --kind ({', '.join(ALL_KINDS)})"
+              " or --out FOLDER for one file per kind", file=sys.stderr)
         return 2
     project = _load_valid([Path(p) for p in args.paths] or [Path("maps")], defaulted=not args.paths)
     if project is None:
@@ -383,6 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of a map file")
     schema.add_argument("--vocabulary", action="store_true",
                         help=f"the schema of {VOCABULARY_FILE} instead")
+    schema.add_argument("--research", action="store_true",
+                        help="the schema of _research.yml (the evidence maps cite) instead")
     schema.add_argument("--out", help="write to this file instead of standard output")
     schema.set_defaults(run=_schema)
 
@@ -416,15 +422,15 @@ def build_parser() -> argparse.ArgumentParser:
     generate.set_defaults(run=_generate)
 
     export = commands.add_parser(
-        "export", help="touchpoints, pain points, opportunities and metrics as JSON or CSV;"
-        " a journey as a Mermaid diagram")
+        "export", help="touchpoints, pain points, opportunities, metrics, stages and evidence as"
+        " JSON or CSV; a journey as a Mermaid diagram")
     export.add_argument("paths", nargs="*", help="map files or folders (default: maps/)")
     export.add_argument("--format", choices=["json", "csv", "mermaid"], default="json",
                         help="json (default), csv, or mermaid (a journey diagram; PATHS may"
                         " name persona ids)")
     export.add_argument("--wrap", choices=["markdown"],
                         help="mermaid: a ```mermaid fenced block, to paste into Markdown")
-    export.add_argument("--kind", choices=[*KINDS, "all"], default="all",
+    export.add_argument("--kind", choices=[*ALL_KINDS, "all"], default="all",
                         help="what to export (default: all; with csv, all needs --out FOLDER)")
     export.add_argument("--out", help="write to this file (a folder for csv with --kind all)"
                         " instead of standard output")

@@ -19,10 +19,11 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, get_args
 
 from .diagnostics import listing, short
-from .model import SEVERITY_ORDER
+from .insight_pages import evidence_rows
+from .model import SEVERITY_ORDER, EvidenceKind
 from .pages import PageBuilder
 from .text import escape
 from .yaml_source import SourceError, parse
@@ -35,6 +36,9 @@ VIEWS: dict[str, tuple[set[str], bool]] = {
     "touchpoints": ({"persona", "stage", "channel", "owner"}, False),
     "pain-points": ({"persona", "stage", "severity"}, False),
     "opportunities": ({"persona", "stage", "owner", "status"}, False),
+    "portfolio": ({"persona", "stage", "owner", "status"}, False),
+    "funnel": ({"persona"}, True),
+    "evidence": ({"persona", "stage", "kind"}, False),
 }
 
 MAX_BLOCK_CHARACTERS = 10_000  # a block is a few `key: value` lines
@@ -326,10 +330,56 @@ class EmbedRenderer:
             rows = self._filter(rows, options, "severity", lambda r: r["item"].severity)
             rows.sort(key=lambda r: SEVERITY_ORDER[r["item"].severity])
             return "markdown", builder.fragment(page_src, "pain_rows", rows=rows)
+        if view in ("portfolio", "funnel", "evidence"):
+            return getattr(self, f"_{view}")(options, page_src)
         rows = self._scope(builder.item_rows("opportunities"), options)
         rows = self._filter(rows, options, "owner", lambda r: r["item"].owner)
         rows = self._filter(rows, options, "status", lambda r: r["item"].status)
         return "markdown", builder.fragment(page_src, "opportunity_rows", rows=rows)
+
+    def _portfolio(self, options: dict, page_src: str) -> tuple[str, str]:
+        """The matrix, the ranking and the unaddressed pain points of the chosen scope."""
+        builder = self.builder
+        rows = self._scope(builder.item_rows("opportunities"), options)
+        rows = self._filter(rows, options, "owner", lambda r: r["item"].owner)
+        rows = self._filter(rows, options, "status", lambda r: r["item"].status)
+        chosen = {id(r["item"]) for r in rows}
+        # Pain points have no owner or status: only the persona and the stage choose them.
+        pains = {id(r["item"]) for r in self._scope(builder.item_rows("pain_points"), options)}
+        parts = builder.portfolio_parts(
+            page_src, keep=lambda placed: id(placed.item) in (chosen if placed.kind == "opportunity" else pains))
+        return "markdown", builder.fragment(page_src, "portfolio_view", template="_insights.j2",
+                                            level=3, **parts)
+
+    def _funnel(self, options: dict, page_src: str) -> tuple[str, str]:
+        loaded = self._persona(options)
+        chart = self.builder.funnel(loaded, page_src)
+        if not chart:
+            raise EmbedError(f"`{loaded.id}` has no metric with `funnel: true`; mark the metrics"
+                             " of its funnel in the map")
+        return "html", str(chart)
+
+    def _evidence(self, options: dict, page_src: str) -> tuple[str, str]:
+        """Each source with what cites it, within the chosen persona, stage and kind."""
+        kinds = get_args(EvidenceKind)
+        kind = options.get("kind")
+        if kind is not None and kind not in kinds:
+            raise EmbedError(f"kind `{short(kind)}` is not one of {_choices(kinds)}{_nearest(kind, kinds)}",
+                             "kind")
+        rows = evidence_rows(self.builder.links, self.project.research)
+        if not rows:
+            raise EmbedError("there is no evidence: describe your sources in maps/_research.yml")
+        rows = [(ev, cites) for ev, cites in rows if kind is None or ev.kind == kind]
+        if "persona" in options or "stage" in options:
+            scope = self._scope([dict(map=c.map, stage=c.stage, cite=c) for _, cites in rows
+                                 for c in cites], options)
+            kept = {id(r["cite"]) for r in scope}
+            rows = [(ev, [c for c in cites if id(c) in kept]) for ev, cites in rows]
+            rows = [(ev, cites) for ev, cites in rows if cites]
+        if not rows:
+            raise EmbedError("no evidence is cited there; remove a filter or cite sources in the map")
+        return "markdown", self.builder.fragment(page_src, "evidence_sources", template="_insights.j2",
+                                                 rows=rows, level=3)
 
 
 def notice(message: str, title: str = "cjm block", kind: str = "cjm-embed-error") -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     PlainSerializer,
     PlainValidator,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -206,6 +208,96 @@ EMOTION_WORDS = {
 }
 
 
+# -- evidence, confidence, links and scores (issue #17) -----------------------------------
+# The loader hands every scalar over as the text the writer typed: these types read
+# `true`, `4` and `2026-09-14` from text, and say what to write when they cannot.
+
+_FLAG_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _check_flag(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if word in _FLAG_WORDS:
+        return _FLAG_WORDS[word]
+    raise PydanticCustomError(
+        "cjm_flag", "`{field}` must be `true` or `false`, not `{value}`",
+        {"field": info.field_name or "value", "value": _short(str(value))},
+    )
+
+
+def _check_score(value: Any, info: ValidationInfo) -> Any:
+    _quoted_number(value)  # `impact: "4"` is text to YAML and the schema, as for emotions
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if text.isdigit() and 1 <= int(text) <= 5:
+        return int(text)
+    shown = "nothing" if value is None else f"`{_short(str(value))}`"
+    raise PydanticCustomError(
+        "cjm_score", "`{field}` is {value}; use a whole number from 1 (low) to 5 (high)",
+        {"field": info.field_name or "value", "value": shown},
+    )
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def _check_date(value: str) -> str:
+    match = _ISO_DATE.fullmatch(value)
+    if match:
+        try:
+            date(int(match[1]), int(match[2]), int(match[3] or 1))
+            return value
+        except ValueError:
+            raise PydanticCustomError(
+                "cjm_date", "`{value}` is not a day of the calendar; check the month and day",
+                {"value": value},
+            ) from None
+    raise PydanticCustomError(
+        "cjm_date",
+        "`{value}` is not a date in ISO form; write YYYY-MM-DD (for example `2026-09-14`),"
+        " or YYYY-MM for a month",
+        {"value": _short(value)},
+    )
+
+
+_PAIN_REFERENCE = re.compile(SLUG_PATTERN[1:-1] + "(?:/" + SLUG_PATTERN[1:-1] + ")?")
+
+
+def _check_pain_reference(value: str) -> str:
+    if not _PAIN_REFERENCE.fullmatch(value):
+        raise PydanticCustomError(
+            "cjm_pain_reference",
+            "`{value}` is not a pain point reference; write the pain point's `id` for this map,"
+            " or `persona-id/pain-id` for another map",
+            {"value": _short(value)},
+        )
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_check_flag), WithJsonSchema({"type": "boolean"})]
+Score = Annotated[
+    int,
+    BeforeValidator(_check_score),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5}),
+]
+IsoDate = Annotated[
+    str,
+    AfterValidator(_check_date),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}),
+]
+PainReference = Annotated[
+    str,
+    AfterValidator(_check_pain_reference),
+    WithJsonSchema({"type": "string", "pattern": f"^{_PAIN_REFERENCE.pattern}$"}),
+]
+Confidence = Literal["observed", "assumed"]
+Better = Literal["higher", "lower"]
+EvidenceKind = Literal[
+    "interview", "survey", "analytics", "support", "usability-test", "review", "other"
+]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -287,6 +379,9 @@ class Touchpoint(_Model):
     link: Link | None = Field(
         None, description="An http(s) address or a relative link with more detail."
     )
+    id: Slug | None = Field(
+        None, description="Id that pain points of this map use in `touchpoint`; unique in the map."
+    )
 
 
 Severity = Literal["low", "medium", "high"]
@@ -297,6 +392,22 @@ class PainPoint(_TextOrObject):
     """Something that hurts at this stage. Plain text, or a mapping with severity."""
 
     severity: Severity | None = Field(None, description="`low`, `medium` or `high`.")
+    id: Slug | None = Field(
+        None,
+        description="Id that opportunities use in `addresses`; unique in the map. Other maps"
+        " write `persona-id/pain-id`.",
+    )
+    touchpoint: Slug | None = Field(
+        None, description="Id of the touchpoint of this map where it hurts."
+    )
+    evidence: list[Slug] = Field(
+        default_factory=list, description="Ids of the evidence in `maps/_research.yml` behind it."
+    )
+    confidence: Confidence | None = Field(
+        None,
+        description="`observed` (seen in research) or `assumed`; defaults to `observed` when"
+        " `evidence` is given, else `assumed`.",
+    )
 
 
 class Opportunity(_TextOrObject):
@@ -307,6 +418,20 @@ class Opportunity(_TextOrObject):
         None, description="Where it stands, for example `idea`, `planned`, `in progress`, `done`."
     )
     link: Link | None = Field(None, description="Ticket or document that tracks it.")
+    id: Slug | None = Field(
+        None, description="Id used in links to it and in exports; unique in the map."
+    )
+    addresses: list[PainReference] = Field(
+        default_factory=list,
+        description="Pain points it would solve: a pain point `id` of this map, or"
+        " `persona-id/pain-id` of another map.",
+    )
+    impact: Score | None = Field(
+        None, description="How much it would help, from 1 (little) to 5 (a lot)."
+    )
+    effort: Score | None = Field(
+        None, description="How much work it takes, from 1 (little) to 5 (a lot)."
+    )
 
 
 class Metric(_Model):
@@ -316,6 +441,17 @@ class Metric(_Model):
     value: Number = Field(description="The measured value.")
     target: Number | None = Field(None, description="The value the team aims for.")
     unit: Text | None = Field(None, description="Unit shown after the numbers, such as `%`.")
+    better: Better | None = Field(
+        None,
+        description="`higher` or `lower`: which way is better; with a `target`, pages flag the"
+        " metric when it is off target.",
+    )
+    funnel: Flag = Field(
+        False, description="`true` puts it on the persona's funnel chart, stage by stage."
+    )
+    evidence: list[Slug] = Field(
+        default_factory=list, description="Ids of the evidence the figure comes from."
+    )
 
 
 class Stage(_Model):
@@ -346,6 +482,20 @@ class Stage(_Model):
     lanes: dict[str, list[Text]] = Field(
         default_factory=dict,
         description="Items per lane id declared in the map's `lanes`.",
+    )
+    moment_of_truth: Flag = Field(
+        False,
+        description="`true` marks a moment of truth: a stage that decides whether the persona"
+        " stays or goes.",
+    )
+    evidence: list[Slug] = Field(
+        default_factory=list,
+        description="Ids of the evidence in `maps/_research.yml` behind the stage's emotion.",
+    )
+    confidence: Confidence | None = Field(
+        None,
+        description="How sure the team is of the stage's emotion: `observed` or `assumed`;"
+        " defaults to `observed` when `evidence` is given, else `assumed`.",
     )
 
 
@@ -428,3 +578,44 @@ class Vocabulary(_Model):
 
 def vocabulary_json_schema() -> dict[str, Any]:
     return Vocabulary.model_json_schema()
+
+
+
+class Evidence(_Model):
+    """One research source that maps cite by its id: an interview round, a survey, analytics."""
+
+    id: Slug = Field(description="Id that maps use in `evidence: [...]`.")
+    kind: EvidenceKind = Field(
+        "other",
+        description="`interview`, `survey`, `analytics`, `support`, `usability-test`, `review`"
+        " or `other`.",
+    )
+    title: Text | None = Field(None, description="What it is; defaults to the id.")
+    date: IsoDate | None = Field(
+        None, description="When it was done, as YYYY-MM-DD (or YYYY-MM)."
+    )
+    link: Link | None = Field(
+        None, description="Where the full material is: an http(s) address or a relative link."
+    )
+    quote: Text | None = Field(None, description="A line that sums it up, in the source's words.")
+
+    @property
+    def label(self) -> str:
+        return self.title or self.id
+
+
+class Research(_Model):
+    """Site-wide research, in `maps/_research.yml`: the evidence maps cite."""
+
+    model_config = ConfigDict(
+        title="cjm research",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Research sources, each with its own `id`."
+    )
+
+
+def research_json_schema() -> dict[str, Any]:
+    return Research.model_json_schema()

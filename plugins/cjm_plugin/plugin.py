@@ -341,7 +341,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                     children.append(Section(title, [persona] + [p for p in stages if p]))
                 else:
                     children.append(persona)
-        across = [page(self.paths.stages_index), page(self.paths.touchpoints), page(self.paths.backlog)]
+        across = [page(self.paths.stages_index), page(self.paths.touchpoints), page(self.paths.backlog),
+                  page(self.paths.portfolio), page(self.paths.evidence)]
         children.append(Section("Across personas", [p for p in across if p]))
         return Section(self.config.nav_title, children)
 

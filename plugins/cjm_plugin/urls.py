@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 
 # Page names at the top of the journeys section: persona ids must avoid them.
-RESERVED_PERSONA_IDS = frozenset({"index", "stages", "touchpoints", "backlog", "assets"})
+RESERVED_PERSONA_IDS = frozenset({"index", "stages", "touchpoints", "backlog", "assets",
+                                  "portfolio", "evidence"})
 RESERVED_STAGE_IDS = frozenset({"index"})
 
 
@@ -58,6 +59,14 @@ class SitePaths:
     @property
     def backlog(self) -> str:
         return self._join("backlog.md")
+
+    @property
+    def portfolio(self) -> str:
+        return self._join("portfolio.md")
+
+    @property
+    def evidence(self) -> str:
+        return self._join("evidence.md")
 
     @property
     def stylesheet(self) -> str:
