@@ -208,12 +208,13 @@ def _looks_like(data: dict, known: tuple[str, ...]) -> bool:
     return any(k in known or difflib.get_close_matches(k, known, n=1, cutoff=0.75) for k in keys)
 
 
-def read_data(source: SourceFile, raw: bytes | None = None, known: tuple[str, ...] = ("persona", "stages"),
-              what: str = "a journey map (one starts with `persona:` and has `stages:`)"
-              ) -> tuple[Any, Positions] | Diagnostic:
+def read_data(source: SourceFile, raw: bytes | None = None, known: tuple[str, ...] | None = None,
+              what: str = "a file cjm reads") -> tuple[Any, Positions] | Diagnostic:
     """The file's parsed data and positions, or the one message that stops reading it.
 
-    `raw`: the file's bytes, when the caller has read them already (see `read_source`)."""
+    `raw`: the file's bytes, when the caller has read them already (see `read_source`).
+    `known`: the top-level keys of what the file should be (`what`); a mapping with none of
+    them is reported without quoting it (see `_looks_like`)."""
     if raw is None:
         read = read_source(source)
         if isinstance(read, Diagnostic):
@@ -228,7 +229,7 @@ def read_data(source: SourceFile, raw: bytes | None = None, known: tuple[str, ..
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "text"
         return source.diagnostic(1, 1, f"the file must be a mapping of `key: value` lines, not {kind}")
-    if not _looks_like(data, known):
+    if known is not None and not _looks_like(data, known):
         return source.diagnostic(
             1, 1, f"this is not {what}; check that the file is the one you meant"
         )
@@ -280,7 +281,8 @@ def _taken(path: Path, stem: str) -> bool:
 
 
 def load_map(source: SourceFile, raw: bytes | None = None) -> tuple[LoadedMap | None, list[Diagnostic]]:
-    read = read_data(source, raw)
+    read = read_data(source, raw, known=("persona", "stages"),
+                     what="a journey map (one starts with `persona:` and has `stages:`)")
     if isinstance(read, Diagnostic):
         return None, [read]
     data, positions = read
