@@ -30,7 +30,7 @@ from bs4 import BeautifulSoup
 
 from cjm_plugin.catalog import load_project
 from cjm_plugin.cli import main
-from cjm_plugin.export import ALL_KINDS, KINDS, columns
+from cjm_plugin.export import ALL_KINDS, FORMULA_STARTS, KINDS, columns
 from cjm_plugin.generate import MANIFEST_NAME, manifest_bytes, site_files
 from cjm_plugin.site import SiteOptions, build_site as build_cjm_site
 
@@ -426,8 +426,16 @@ def _items(project_maps, kind):
             for item in getattr(stage, stage_field)]
 
 
-def _assert_rows_match_models(rows: list[dict], project_maps, kind: str, from_csv: bool) -> None:
+def _unguarded(cell: str) -> str:
+    """A CSV cell without the `'` that keeps a spreadsheet from running it as a formula."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+
+
+def _assert_rows_match_models(rows: list[dict], project_maps, kind: str, from_csv: bool,
+                              guarded: bool = False) -> None:
     model = KINDS[kind][1]
+    if guarded:
+        rows = [{name: _unguarded(value) for name, value in row.items()} for row in rows]
     fields = list(model.model_fields)
     expected = _items(project_maps, kind)
     assert len(rows) == len(expected)
@@ -486,9 +494,11 @@ def test_export_json_round_trip(export_project, capsys):
     assert json.loads(single) == data["pain_points"]
 
 
-def test_export_csv_round_trip(export_project, capsys):
+@pytest.mark.parametrize("guarded", [True, False])
+def test_export_csv_round_trip(export_project, capsys, guarded):
     root, project = export_project
-    code, _, err = run(capsys, "export", "--format", "csv", "--kind", "all", "--out", "csv")
+    keep = [] if guarded else ["--keep-formulas"]
+    code, _, err = run(capsys, "export", "--format", "csv", "--kind", "all", "--out", "csv", *keep)
     assert code == 0, err
     assert sorted(p.name for p in (root / "csv").iterdir()) == sorted(f"{k}.csv" for k in ALL_KINDS)
     for kind in KINDS:
@@ -497,9 +507,21 @@ def test_export_csv_round_trip(export_project, capsys):
         assert not text.startswith("\ufeff")
         reader = csv.DictReader(io.StringIO(text, newline=""))
         assert reader.fieldnames == columns(kind)
-        _assert_rows_match_models(list(reader), project.maps, kind, from_csv=True)
+        rows = list(reader)
+        cells = [value for row in rows for value in row.values()]
+        if guarded:  # no text cell starts a formula; only the `'` tells them apart
+            assert not [c for c in cells if c.startswith(FORMULA_STARTS) and not _is_number(c)]
+        _assert_rows_match_models(rows, project.maps, kind, from_csv=True, guarded=guarded)
         # The same file on standard output for a single kind.
-        assert run(capsys, "export", "--format", "csv", "--kind", kind)[1] == text
+        assert run(capsys, "export", "--format", "csv", "--kind", kind, *keep)[1] == text
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
 
 
 def test_export_columns_and_row_order(tmp_path, monkeypatch, capsys):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any, Iterable
 
 from pydantic import BaseModel
@@ -22,7 +23,7 @@ from pydantic import BaseModel
 from .catalog import Project
 from .links import LinkIndex, Placed, confidence, split_reference
 from .metrics import status
-from .model import Evidence, Metric, Opportunity, PainPoint, Touchpoint
+from .model import Evidence, Metric, Opportunity, PainPoint, Touchpoint, WrittenNumber
 from .portfolio import rank
 
 # Export kind -> (the stage field holding the items, the item model).
@@ -72,11 +73,17 @@ def columns(kind: str) -> list[str]:
 
 
 def _value(value: Any) -> Any:
-    # Whole numbers as integers (a target of 10 reads `10`, not `10.0`); other floats keep
-    # every digit (repr), so a spreadsheet and a round trip see the value that was written.
+    # Whole numbers as integers (a target of 10 reads `10`, not `10.0`, and a number written
+    # with 20 digits keeps them); other floats keep every digit (repr in JSON, the text as
+    # written in CSV), so a spreadsheet and a round trip see the value that was written.
+    if isinstance(value, WrittenNumber) and _INTEGER.fullmatch(value.text):
+        return int(value.text)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
     return value
+
+
+_INTEGER = re.compile(r"[-+]?[0-9]+")
 
 
 def rows(project: Project, kind: str) -> list[dict[str, Any]]:
@@ -160,26 +167,42 @@ def to_json(project: Project, kinds: Iterable[str], single: bool) -> str:
 
 LIST_SEPARATOR = "; "
 
+# OWASP "CSV Injection": a cell that starts with one of these is a formula to Excel,
+# LibreOffice and Google Sheets (`=HYPERLINK(...)`, `@SUM(...)`, `-2+3`); tab and CR too,
+# and the full-width forms some of them accept.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
-def _cell(value: Any) -> str:
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_cell(item) for item in value)
+        return LIST_SEPARATOR.join(_text(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, WrittenNumber):
+        return value.text  # as written in the map
     if isinstance(value, float):
         return repr(value)
     return str(value)
 
 
-def to_csv(project: Project, kind: str) -> str:
+def _cell(value: Any, guard_formulas: bool = True) -> str:
+    text = _text(value)
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if guard_formulas and not numeric and text.startswith(FORMULA_STARTS):
+        return "'" + text  # shown as text, with the quote hidden, by every spreadsheet
+    return text  # a number (checked by the model) is never a formula
+
+
+def to_csv(project: Project, kind: str, guard_formulas: bool = True) -> str:
     """One kind as CSV (RFC 4180): a header row, then one row per item, `\\r\\n` line ends,
-    fields with commas, quotes or line breaks (`\\n` or `\\r`) quoted."""
+    fields with commas, quotes or line breaks (`\\n` or `\\r`) quoted. Text cells that a
+    spreadsheet would run as a formula start with `'` unless `guard_formulas` is false."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     header = columns(kind)
     writer.writerow(header)
     for row in rows(project, kind):
-        writer.writerow([_cell(row[name]) for name in header])
+        writer.writerow([_cell(row[name], guard_formulas) for name in header])
     return buffer.getvalue()

@@ -22,7 +22,7 @@ from .catalog import Project
 from .diagnostics import Diagnostic
 from .links import LinkIndex, Placed, confidence
 from .load import LoadedMap
-from .model import EMOTION_WORDS, SEVERITY_ORDER, Stage
+from .model import EMOTION_WORDS, SEVERITY_ORDER, Stage, WrittenNumber, plain_number
 from .slugs import slugify
 from .svgchart import chart_block
 from .text import MarkdownRenderer, escape, escape_url
@@ -52,9 +52,13 @@ Diagrams = Mapping[tuple[str, str], str]
 
 
 def format_number(value: float | None) -> str:
+    """A number as the map writes it (`20.50`, `1234567.5`, `12345678901234567890`); `%g`
+    rounded to six digits and switched to exponents. Others: every digit, no exponent."""
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    if isinstance(value, WrittenNumber):
+        return value.text
+    return plain_number(float(value))
 
 
 def format_measure(value: float | None, unit: str | None) -> str:

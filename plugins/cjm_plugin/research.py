@@ -27,7 +27,7 @@ class LoadedResearch:
 
 def load_research(source: SourceFile) -> tuple[LoadedResearch | None, list[Diagnostic]]:
     """The research file as a model, or the messages that say what to fix."""
-    read = read_data(source)
+    read = read_data(source, known=("evidence",), what="a research file (one has `evidence:`)")
     if isinstance(read, Diagnostic):
         return None, [read]
     data, positions = read

@@ -172,7 +172,7 @@ def _within(positions: Positions, prefix: tuple) -> Positions:
 def load_rules(source: SourceFile) -> tuple[LoadedRules | None, list[Diagnostic]]:
     """The rules file's valid rules and the messages about the others; (None, messages) when
     it cannot be read at all."""
-    read = read_data(source)
+    read = read_data(source, known=("rules",), what="a rules file (one has `rules:`)")
     if isinstance(read, Diagnostic):
         return None, [read]
     data, positions = read

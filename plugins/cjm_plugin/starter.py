@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from .model import Vocabulary
-from .slugs import slugify
+from .slugs import derive_id
 
 MAP_SCHEMA = "map.schema.json"
 VOCABULARY_SCHEMA = "vocabulary.schema.json"
@@ -71,7 +71,7 @@ def starter_map(
 ) -> tuple[str, str]:
     """(file name, YAML text) for a new persona called `name`; `schema_line` is the first
     line (see `modeline`), left out when the project has no schema to point at."""
-    persona_id = slugify(name) or "persona"
+    persona_id = derive_id(name, "persona")  # short enough for a file name, whatever the name
     if vocabulary and vocabulary.stages:
         stages = [(s.id, s.name, s.objective or "") for s in vocabulary.stages]
     else:
