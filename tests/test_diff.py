@@ -223,10 +223,10 @@ def test_every_kind_of_change_between_two_revisions(repo, capsys):
     # Rule findings: the touchpoint given an owner is fixed, the new one without is introduced.
     findings = out.split("### Rule findings\n", 1)[1]
     assert ("**Introduced**\n\n- `maps/shopper.yml:24` \\[touchpoint-needs-owner\\] touchpoint"
-            " \\`Wallet button\\` has no owner; add \\`owner:\\` with the team accountable for it"
+            " `Wallet button` has no owner; add `owner:` with the team accountable for it"
             " (warning)\n") in findings
     assert ("**Fixed**\n\n- `maps/shopper.yml:13` \\[touchpoint-needs-owner\\] touchpoint"
-            " \\`Price comparison site\\` has no owner") in findings
+            " `Price comparison site` has no owner") in findings
     base = git(repo, "rev-parse", "--short=7", "base")
     head = git(repo, "rev-parse", "--short=7", "HEAD")
     assert out.endswith(f"<sub>Compared base ({base}) with HEAD ({head}). Made by `cjm diff`.</sub>\n")
@@ -345,7 +345,7 @@ def test_an_invalid_map_on_one_side_is_reported_not_compared(repo, capsys):
     assert "Traceback" not in out + err
     assert "### Online shopper" not in out  # not shown as removed, nor compared
     assert "### Not compared" in out
-    assert ("- the work tree: maps/shopper.yml:9:14: \\`emotion\\` is 7, out of range; use a whole"
+    assert ("- the work tree: maps/shopper.yml:9:14: `emotion` is 7, out of range; use a whole"
             " number from -2 (very negative) to 2 (very positive)") in out
     assert "the work tree: maps/shopper.yml:9:14: `emotion` is 7" in err
     assert bullets(out, "Mobile-only shopper") == ["New persona **Mobile-only shopper** (2 stages)"]
@@ -376,3 +376,29 @@ def test_a_revision_without_the_maps_folder_adds_every_persona(repo, capsys):
     code, out, _ = run(capsys, "diff", "empty", first)
     assert code == 0
     assert "New persona **Online shopper** (4 stages)" in out
+
+
+# --- the docs ------------------------------------------------------------------------------
+
+DOCS_EXAMPLE = Path(__file__).resolve().parent.parent / "docs/examples/diff-comment.txt"
+
+
+def test_the_docs_show_a_real_comment(repo, capsys):
+    """docs/governance.md shows this comment as a reader sees it: it must be what `cjm diff`
+    prints. Regenerate with CJM_UPDATE_DOCS=1."""
+    code, out, _ = run(capsys, "diff", "base", "HEAD", "--format", "github")
+    assert code == 0
+    if os.environ.get("CJM_UPDATE_DOCS") == "1":
+        DOCS_EXAMPLE.write_text(out, encoding="utf-8")
+    assert DOCS_EXAMPLE.read_text(encoding="utf-8") == out, (
+        "docs/examples/diff-comment.txt is out of date: run"
+        " `CJM_UPDATE_DOCS=1 pytest tests/test_diff.py -k docs`")
+
+
+def test_messages_keep_their_code_spans_and_nothing_else():
+    from cjm_plugin.diffreport import markdown_message
+
+    assert markdown_message("touchpoint `@team <b>` has no owner; add `owner:`") == \
+        "touchpoint `@team <b>` has no owner; add `owner:`"
+    assert markdown_message("touchpoint `a`b` has *no* owner @you") == \
+        "touchpoint \\`a\\`b\\` has \\*no\\* owner @\u200byou"

@@ -94,6 +94,10 @@ def markdown_text(text: object, limit: int = 160) -> str:
     value = " ".join(str(text).split())
     if len(value) > limit:
         value = value[:limit - 1].rstrip() + "…"
+    return _escaped(value)
+
+
+def _escaped(value: str) -> str:
     out = []
     for index, ch in enumerate(value):
         if ch in _BACKSLASHED:
@@ -108,6 +112,18 @@ def markdown_text(text: object, limit: int = 160) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def markdown_message(text: object, limit: int = 400) -> str:
+    """A cjm message (which quotes names and keys in backticks) for a Markdown comment: the
+    quoted parts as code spans (literal: nothing in them formats, links or mentions), the rest
+    as `markdown_text`. With an odd number of backticks, all of it as text."""
+    value = " ".join(str(text).split())
+    parts = value.split("`")
+    if len(parts) % 2 == 0 or len(value) > limit:
+        return markdown_text(value, limit)
+    return "".join(f"`{part}`" if n % 2 else _escaped(part)
+                   for n, part in enumerate(parts) if part or not n % 2)
 
 
 # -- sentences -----------------------------------------------------------------------------
@@ -173,7 +189,7 @@ def describe(change: Change, text: Callable[[object], str] = markdown_text) -> s
 
 def describe_finding(finding: FindingChange, text: Callable[[object], str] = markdown_text) -> str:
     level = "" if finding.level == "error" else f" ({finding.level})"
-    return f"`{finding.file}:{finding.line}` \\[{finding.rule}\\] {text(finding.message)}{level}"
+    return f"`{finding.file}:{finding.line}` \\[{finding.rule}\\] {markdown_message(finding.message)}{level}"
 
 
 # -- the whole report ----------------------------------------------------------------------
@@ -224,7 +240,7 @@ def to_markdown(diff: MapDiff, base: str, head: str, heading: str = "##") -> str
                     lines.append("")
     if diff.unreadable:
         lines += [f"{heading}# {LABELS['unreadable']}", "", LABELS["unreadable_intro"], ""]
-        lines += [f"- {markdown_text(label)}: {markdown_text(message, 300)}"
+        lines += [f"- {markdown_text(label)}: {markdown_message(message)}"
                   for label, message in diff.unreadable]
         lines.append("")
     base, head = markdown_text(base), markdown_text(head)
