@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from cjm_plugin import rules as rules_module
 from cjm_plugin.catalog import load_project
 from cjm_plugin.cli import main
 from cjm_plugin.rules import add_months, months_between, today
@@ -325,8 +326,24 @@ def test_remembered_maps_get_findings_at_the_same_place(tmp_path, monkeypatch):
                      "_rules.yml": ALL_RULES})
     cache = tmp_path / "cache"
     first = load_project([tmp_path / "maps"], base=tmp_path, cache=cache)
+    assert (cache / "rule-positions.json").is_file()
+    # The maps are remembered without positions now; their findings are placed from the
+    # positions kept beside the model cache, without parsing the maps again.
+    parsed: list[str] = []
+    real = rules_module.load_map
+    monkeypatch.setattr(rules_module, "load_map",
+                        lambda source, raw=None: parsed.append(source.display) or real(source, raw))
     again = load_project([tmp_path / "maps"], base=tmp_path, cache=cache)
     assert [str(d) for d in again.diagnostics] == [str(d) for d in first.diagnostics] == EXPECTED
+    assert parsed == []
+    # A map without a finding before is parsed once for its new finding, then remembered.
+    write(tmp_path, {"_rules.yml": "rules:\n  - rule: review-every\n    months: 1\n"})
+    later = load_project([tmp_path / "maps"], base=tmp_path, cache=cache)
+    assert parsed == ["maps/good.yml"]
+    assert "maps/good.yml:4:11: [review-every] last reviewed on 2026-10-01, 2 months ago" in \
+        "\n".join(str(d) for d in later.diagnostics)
+    load_project([tmp_path / "maps"], base=tmp_path, cache=cache)
+    assert parsed == ["maps/good.yml"]
 
 
 # --- the site ------------------------------------------------------------------------------

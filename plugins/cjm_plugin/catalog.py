@@ -18,7 +18,7 @@ from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
 from .links import check_links
 from .research import RESEARCH_FILE, LoadedResearch, load_research
-from .rules import RULES_FILE, Finding, LoadedRules, check_rules, load_rules, today
+from .rules import RULES_FILE, Finding, LoadedRules, Locator, check_rules, load_rules, today
 from .safe_io import read_limited, write_atomic
 from .yaml_source import Positions
 
@@ -311,7 +311,8 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
 
     project.maps = sorted(owners.values(), key=lambda m: m.id)
     project.diagnostics.extend(_check_links(project, paths, folders, base))
-    project.diagnostics.extend(_check_rules(project, folders, base))
+    project.diagnostics.extend(_check_rules(project, folders, base,
+                                            cache.file.parent if cache is not None else None))
     project.diagnostics = sorted_diagnostics(project.diagnostics)
     if cache is not None:
         cache.save()
@@ -340,9 +341,11 @@ def _check_links(project: Project, paths: list[Path], folders: list[Path], base:
     return found
 
 
-def _check_rules(project: Project, folders: list[Path], base: Path) -> list[Diagnostic]:
+def _check_rules(project: Project, folders: list[Path], base: Path,
+                 cache: Path | None) -> list[Diagnostic]:
     """The rules file next to the maps (the first folder's, like the research file): its own
-    messages and the findings of its rules. No rules file, no findings."""
+    messages and the findings of its rules. No rules file, no findings. `cache`: the model
+    cache's folder, where the positions of remembered maps are kept (rules.Locator)."""
     folder = folders[0] if folders else Path("maps")
     rules_path = folder / RULES_FILE
     if not rules_path.is_file():
@@ -352,6 +355,8 @@ def _check_rules(project: Project, folders: list[Path], base: Path) -> list[Diag
         return found
     project.today = today()
     research_file = display_name(folder / RESEARCH_FILE, base)
+    locator = Locator(cache)
     project.findings = check_rules(project.rules, project.maps, project.research, research_file,
-                                   project.today)
+                                   project.today, locator=locator)
+    locator.save()
     return found + [f.diagnostic for f in project.findings]

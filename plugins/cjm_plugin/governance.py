@@ -60,7 +60,7 @@ LABELS = {
     "line_link": "map health",
     "changes_title": "What changed",
     "changes_intro": "The changes to the maps, by meaning, in the last {count} commit{s} that"
-                     " touched them; newest first.",
+                     " touched them, newest first.",
     "changes_none": "No commit has changed the maps yet.",
     "changes_by_commit": "Latest changes",
     "changes_by_map": "By persona",

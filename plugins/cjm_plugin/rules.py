@@ -16,20 +16,24 @@ current date (UTC). Without a rules file nothing is checked and nothing changes.
 from __future__ import annotations
 
 import calendar
+import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Annotated, Any, Iterable, Literal, Union
 
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import Diagnostic
-from .links import LinkIndex, Placed, _Located
-from .load import LoadedMap, SourceFile, _kind, _suggest, read_data, validate_data
+from .links import LinkIndex
+from .load import LoadedMap, SourceFile, _kind, _suggest, load_map, read_data, read_source, validate_data
 from .model import Emotion, _Model, _short
 from .research import LoadedResearch
+from .safe_io import read_limited, write_atomic
 from .yaml_source import Positions
 
 RULES_FILE = "_rules.yml"
@@ -275,6 +279,101 @@ class Finding:
     stage_id: str | None = None
 
 
+class Locator:
+    """Where the items rules point at were written, for maps the model cache remembered
+    without positions (catalog._ModelCache).
+
+    Parsing such a map again costs as much as loading it, and with rules most maps of a site
+    have a finding (a review falling due is enough): 1.2 s more on every warm build of 200
+    maps. So the few positions rules can ask for are kept too, by the bytes of the map, in
+    `rule-positions.json` beside the model cache."""
+
+    MAX_BYTES = 64 * 2**20
+
+    def __init__(self, folder: Path | None = None):
+        self.file = folder / "rule-positions.json" if folder is not None else None
+        self.known: dict[str, dict] = {}
+        if self.file is not None:
+            try:
+                data = json.loads(read_limited(self.file, self.MAX_BYTES, follow_links=False))
+                if data.get("format") == 1:
+                    self.known = data["maps"]
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self.known = {}
+        self.used: dict[str, dict] = {}
+        self.parsed: dict[str, LoadedMap] = {}
+
+    def __call__(self, loaded: LoadedMap) -> LoadedMap:
+        if loaded.positions.values:
+            if self.file is not None:
+                self._remember(loaded, loaded)
+            return loaded
+        display = loaded.source.display
+        if display not in self.parsed:
+            self.parsed[display] = self._locate(loaded)
+        return self.parsed[display]
+
+    def _locate(self, loaded: LoadedMap) -> LoadedMap:
+        raw = read_source(loaded.source)
+        digest = hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else None
+        stored = self.known.get(digest) if digest else None
+        if stored is not None:
+            try:
+                positions = Positions({tuple(json.loads(k)): tuple(v) for k, v in stored["v"].items()},
+                                      {tuple(json.loads(k)): tuple(v) for k, v in stored["k"].items()})
+                self.used[digest] = stored
+                return LoadedMap(loaded.source, loaded.map, positions)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass
+        parsed = (load_map(loaded.source, raw)[0] if isinstance(raw, bytes) else None) or loaded
+        if digest and parsed.positions.values:
+            self._remember(parsed, parsed, digest)
+        return parsed
+
+    def _remember(self, loaded: LoadedMap, parsed: LoadedMap, digest: str | None = None) -> None:
+        if digest is None:
+            raw = read_source(loaded.source)
+            if not isinstance(raw, bytes):
+                return
+            digest = hashlib.sha256(raw).hexdigest()
+        if digest in self.used:
+            return
+        values, keys = {}, {}
+        for path, key in _rule_paths(parsed):
+            table, where = (keys, parsed.positions.keys.get(path)) if key else \
+                (values, parsed.positions.values.get(path))
+            if where:
+                table[json.dumps(path)] = list(where)
+        self.used[digest] = {"v": values, "k": keys}
+
+    def save(self) -> None:
+        if self.file is None or self.used == self.known:
+            return
+        data = json.dumps({"format": 1, "maps": self.used}, sort_keys=True)
+        try:
+            write_atomic(self.file, data.encode("utf-8"))
+        except OSError:
+            pass  # a cache we cannot write only costs time on the next build
+
+
+def _rule_paths(loaded: LoadedMap) -> Iterable[tuple[tuple, bool]]:
+    """(path, whether it is a key) of every place a rule may point at in a map."""
+    yield ("persona",), True
+    yield ("persona",), False
+    yield ("reviewed",), False
+    for s, stage in enumerate(loaded.map.stages):
+        base = ("stages", s)
+        yield base, False
+        yield base + ("emotion",), False
+        yield from ((base + ("evidence", k), False) for k in range(len(stage.evidence)))
+        yield from ((base + ("touchpoints", t), False) for t in range(len(stage.touchpoints)))
+        for i, pain in enumerate(stage.pain_points):
+            yield base + ("pain_points", i), False
+            yield from ((base + ("pain_points", i, "evidence", k), False) for k in range(len(pain.evidence)))
+        for i, metric in enumerate(stage.metrics):
+            yield from ((base + ("metrics", i, "evidence", k), False) for k in range(len(metric.evidence)))
+
+
 @dataclass
 class _Context:
     maps: list[LoadedMap]
@@ -282,13 +381,15 @@ class _Context:
     research: LoadedResearch | None
     research_file: str
     today: date
-    located: _Located = field(default_factory=_Located)
+    located: Locator = field(default_factory=Locator)
 
 
 def check_rules(rules: LoadedRules, maps: list[LoadedMap], research: LoadedResearch | None,
-                research_file: str, day: date, links: LinkIndex | None = None) -> list[Finding]:
+                research_file: str, day: date, links: LinkIndex | None = None,
+                locator: Locator | None = None) -> list[Finding]:
     """Every finding of every rule, in rule order, each in map and stage order."""
-    context = _Context(maps, links or LinkIndex(maps, research), research, research_file, day)
+    context = _Context(maps, links or LinkIndex(maps, research), research, research_file, day,
+                       locator or Locator())
     found: list[Finding] = []
     for rule in rules.rules:
         found += _CHECKS[rule.rule](rule, context)
