@@ -420,3 +420,24 @@ def test_persona_ids_health_and_changes_are_reserved(tmp_path, monkeypatch, caps
     write(tmp_path, {"health.yml": MINIMAL_MAP})
     code, out, _ = run(capsys, "validate")
     assert code == 1 and "persona id `health` is reserved" in out
+
+
+def test_every_word_of_the_health_views_is_a_label_and_every_label_is_used():
+    """Built-in words come from one LABELS dict per module (issue #15 moves them to language
+    files): each one must be used, and every kind of change must have its sentence."""
+    import re
+    from pathlib import Path
+
+    from cjm_plugin import diffreport, governance, history
+    from cjm_plugin.mapdiff import KINDS
+
+    package = Path(governance.__file__).parent
+    source = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*")
+                       if p.suffix in (".py", ".j2"))
+    dynamic = ("level_", "count_")  # `G['level_' ~ level]`, `G['count_' ~ level]`
+    for key in governance.LABELS:
+        used = re.search(rf"G(\.{re.escape(key)}\b|\[['\"]{re.escape(key)}['\"]\])", source)
+        assert used or key.startswith(dynamic), f"governance.LABELS[{key!r}] is not used"
+    assert set(KINDS) <= set(diffreport.LABELS)
+    for key in history.LABELS:
+        assert f'LABELS["{key}"]' in source, f"history.LABELS[{key!r}] is not used"

@@ -61,7 +61,6 @@ KINDS = (
     "pain-added", "pain-resolved", "pain-addressed", "pain-unaddressed", "pain-severity",
     "opportunity-added", "opportunity-removed", "opportunity-status", "opportunity-owner",
     "metric-added", "metric-removed", "metric-value", "metric-target",
-    "finding-introduced", "finding-fixed",
 )
 
 
