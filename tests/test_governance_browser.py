@@ -11,7 +11,7 @@ import pytest
 
 from sitebuild import build_site, make_site
 from test_browser import _contrast, _page, browser  # noqa: F401 - fixtures
-from test_diff import commit, git, new_repo
+from test_diff import commit, new_repo
 
 pytestmark = pytest.mark.browser
 

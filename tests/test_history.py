@@ -22,7 +22,7 @@ from cjm_plugin.catalog import load_project
 from cjm_plugin.site import FileStore, SiteOptions, build_site as build_cjm_site
 
 from sitebuild import build_site, make_site, read as read_html
-from test_diff import GIT, commit, git, new_repo
+from test_diff import GIT, commit, new_repo
 from test_rules import EPOCH
 
 RULES = "rules:\n  - rule: touchpoint-needs-owner\n    level: notice\n  - rule: review-every\n" \

@@ -14,8 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .catalog import Project, code_version, load_project
-from .history import Commit, FileChange, GitError, Repository, commits, is_map_path, read_blobs
+from .catalog import code_version, load_project
+from .history import Commit, GitError, Repository, commits, is_map_path, read_blobs
 from .links import split_reference
 from .mapdiff import Change, Side, compare
 from .store import write_atomic

@@ -284,7 +284,7 @@ class Locator:
     without positions (catalog._ModelCache).
 
     Parsing such a map again costs as much as loading it, and with rules most maps of a site
-    have a finding (a review falling due is enough): 1.2 s more on every warm build of 200
+    have a finding (a review falling due is enough): over a second more on every warm build of 200
     maps. So the few positions rules can ask for are kept too, by the bytes of the map, in
     `rule-positions.json` beside the model cache."""
 
