@@ -114,10 +114,10 @@ EXPECTED = [
     " `date`, so its age is unknown; add `date: YYYY-MM-DD` (the day of the research) (warning)",
     "maps/broken.yml:4:11: [review-every] last reviewed on 2025-01-15, 22 months ago (the rules ask"
     " for a review every 6); review the map with its owner and set `reviewed:` to that day (warning)",
-    "maps/broken.yml:7:14: [low-emotion-needs-opportunity] stage `Checkout` feels -2, at or below -1,"
+    "maps/broken.yml:6:5: [low-emotion-needs-opportunity] stage `Checkout` feels -2, at or below -1,"
     " and has no opportunity; add one under its `opportunities:`, or address one of its pain points"
     " from another stage",
-    "maps/broken.yml:7:14: [stage-needs-evidence] stage `Checkout` has an emotion but cites no"
+    "maps/broken.yml:6:5: [stage-needs-evidence] stage `Checkout` has an emotion but cites no"
     " evidence; add `evidence: [ID]` with the id of a source in maps/_research.yml (warning)",
     "maps/broken.yml:9:9: [touchpoint-needs-owner] touchpoint `Payment page` has no owner; add"
     " `owner:` with the team accountable for it (notice)",
@@ -210,7 +210,7 @@ def test_findings_as_github_annotations(project, capsys):
                     "_rules.yml": ALL_RULES})
     _, out, err = run(capsys, "validate", "--format", "github")
     lines = out.splitlines()
-    assert ("::error file=maps/broken.yml,line=7,col=14,title=cjm::[low-emotion-needs-opportunity]"
+    assert ("::error file=maps/broken.yml,line=6,col=5,title=cjm::[low-emotion-needs-opportunity]"
             " stage `Checkout` feels -2, at or below -1, and has no opportunity; add one under its"
             " `opportunities:`, or address one of its pain points from another stage") in lines
     assert any(line.startswith("::notice file=maps/broken.yml,line=9,col=9,title=cjm::"
@@ -360,7 +360,7 @@ def test_an_error_rule_fails_the_build(tmp_path, monkeypatch, caplog):
     with pytest.raises(Abort):
         build_site(config, strict=False)
     assert "cjm: 1 error(s) in maps" in caplog.text
-    assert "maps/broken.yml:7:14: [low-emotion-needs-opportunity]" in caplog.text
+    assert "maps/broken.yml:6:5: [low-emotion-needs-opportunity]" in caplog.text
 
 
 def test_a_warning_fails_only_the_strict_build_and_a_notice_nothing(tmp_path, monkeypatch):

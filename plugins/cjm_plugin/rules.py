@@ -420,7 +420,7 @@ def _low_emotion(rule: LowEmotionNeedsOpportunity, context: _Context) -> Iterabl
                 continue
             if any(context.links.addressed_by(pain) for pain in stage.pain_points):
                 continue
-            yield _finding(rule, loaded, context, ("stages", s, "emotion"),
+            yield _finding(rule, loaded, context, ("stages", s),
                 f"stage {_name(stage.name)} feels {_emotion(stage.emotion)}, at or below"
                 f" {_emotion(rule.threshold)}, and has no opportunity; add one under its"
                 " `opportunities:`, or address one of its pain points from another stage",
@@ -467,7 +467,7 @@ def _stage_evidence(rule: StageNeedsEvidence, context: _Context) -> Iterable[Fin
     for loaded in context.maps:
         for s, stage in enumerate(loaded.map.stages):
             if stage.emotion is not None and not stage.evidence:
-                yield _finding(rule, loaded, context, ("stages", s, "emotion"),
+                yield _finding(rule, loaded, context, ("stages", s),
                     f"stage {_name(stage.name)} has an emotion but cites no evidence; add"
                     f" `evidence: [ID]` with the id of a source in {context.research_file}",
                     stage.id)
