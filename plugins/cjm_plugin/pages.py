@@ -15,6 +15,7 @@ from typing import Iterable, Mapping
 import jinja2
 from markupsafe import Markup
 
+from .canvas import render_canvas
 from .catalog import Project
 from .diagnostics import Diagnostic
 from .load import LoadedMap
@@ -36,6 +37,8 @@ class PageOptions:
     use_directory_urls: bool = True
     allow_html: bool = False
     tags: bool = False
+    # Persona pages use the whole window for the canvas: no navigation or table of contents.
+    full_width: bool = True
 
 
 # Opportunity statuses in the order a backlog reads; others follow alphabetically.
@@ -280,9 +283,18 @@ class PageBuilder:
         return self._render("index.md.j2", self.paths.index, rows=rows, order=self.order,
                             shared=self.shared_stage_ids(), problems=self.problems)
 
+    def canvas(self, loaded: LoadedMap, page_src: str, page: bool = False) -> Markup:
+        """The journey canvas of `loaded`, its stage links relative to the page at `page_src`."""
+        def stage_url(stage_id: str) -> str:
+            return url_link(page_src, self.paths.stage(loaded.id, stage_id), self.options.use_directory_urls)
+
+        return Markup(render_canvas(loaded, self.markdown, self.channel_names, stage_url,
+                                    page=page, wide=page and self.options.full_width))
+
     def persona_page(self, loaded: LoadedMap, shared: list[str]) -> GeneratedPage:
-        return self._render("persona.md.j2", self.paths.persona(loaded.id), loaded, m=loaded.map,
-                            pid=loaded.id, top_pain=self.top_pain(loaded),
+        src = self.paths.persona(loaded.id)
+        return self._render("persona.md.j2", src, loaded, m=loaded.map,
+                            pid=loaded.id, canvas=self.canvas(loaded, src, page=True),
                             problems=self._problems_for(loaded))
 
     def stage_page(self, loaded: LoadedMap, stage: Stage, previous: Stage | None,

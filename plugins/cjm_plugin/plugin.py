@@ -54,6 +54,9 @@ class CjmConfig(base.Config):
     nav_title = c.Type(str, default="Journeys")
     # Channels and owners of a stage as page tags (for Material's tags plugin).
     tags = c.Type(bool, default=False)
+    # Persona pages give the journey canvas the whole window: no navigation or table of
+    # contents beside it (Material's `hide:` front matter). False keeps the site's layout.
+    persona_full_width = c.Type(bool, default=True)
     # Graphviz diagrams.
     diagrams = c.Type(bool, default=True)
     on_missing_dot = c.Choice(("warn", "fail"), default="warn")
@@ -116,6 +119,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 use_directory_urls=config.use_directory_urls,
                 allow_html=self.config.allow_html,
                 tags=self.config.tags,
+                full_width=self.config.persona_full_width,
             ),
         )
         return config

@@ -317,7 +317,7 @@ _EDGE_TITLE = re.compile(r'(<g id="[^"]*" class="edge[^"]*">)\s*<title>.*?</titl
 _PREFIX_OK = re.compile(r"^[A-Za-z][\w.-]*$")
 
 
-def inline_svg(svg: str, id_prefix: str, title: str | None = None, min_scale: float = 0.85) -> str:
+def inline_svg(svg: str, id_prefix: str, title: str | None = None) -> str:
     """Graphviz SVG -> markup to paste into an HTML page.
 
     - no XML declaration, DOCTYPE or comments, no blank lines (Markdown ends a raw
@@ -327,9 +327,9 @@ def inline_svg(svg: str, id_prefix: str, title: str | None = None, min_scale: fl
     - a `<title>` first (the graph's name unless `title` is given), named by
       `aria-labelledby`; `role="img"` for a picture without links, `role="group"`
       when it has links (a role="img" hides its links from screen readers);
-    - it scales: the viewBox stays, the fixed size in pt becomes CSS that lets the
-      picture shrink to `min_scale` of its natural size and no further; a wider
-      diagram overflows its container, which should scroll (`overflow-x: auto`).
+    - it fits its column: the viewBox stays, the size in pt becomes its natural size in
+      px, shown at most 100% wide (no forced minimum: a reader who wants it bigger opens
+      it full size, see `--cjm-natural-width` in assets.py).
     """
     if not _PREFIX_OK.match(id_prefix):
         raise ValueError(f"id prefix {id_prefix!r} must start with a letter and use [A-Za-z0-9_.-]")
@@ -369,7 +369,7 @@ def inline_svg(svg: str, id_prefix: str, title: str | None = None, min_scale: fl
         "class": "cjm-diagram" + (f" {kind.group(1)}" if kind else ""),
         "role": role,
         "aria-labelledby": f"{id_prefix}title",
-        "style": f"width:100%;max-width:{width:g}px;min-width:{width * min_scale:.0f}px;height:auto",
+        "style": f"max-width:100%;height:auto;--cjm-natural-width:{width:g}px",
     }
     head = "<svg " + " ".join(f'{k}="{v}"' for k, v in new_attrs.items() if v is not None) + ">"
     head += f'\n<title id="{id_prefix}title">{label}</title>'
