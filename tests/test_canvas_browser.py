@@ -388,3 +388,21 @@ def test_printing_a_persona_page_gives_its_canvas_on_one_a3_landscape_sheet(site
     width, height = _sizes(pdf)[0]
     assert abs(width - 1190.55) < 2 and abs(height - 841.89) < 2, "A3 landscape in points"
     assert problems == []
+
+
+# --- the Graphviz journey diagram under the canvas ------------------------------------------
+
+@pytest.mark.parametrize("width", [1440, 1920])
+@pytest.mark.parametrize("persona", SIX_STAGE_EXAMPLES)
+def test_journey_diagram_fits_the_column_with_text_of_12_px(sites, browser, width, persona):
+    page, problems = _open(browser, _url(sites, persona), width)
+    found = page.evaluate("""() => {
+        const svg = document.querySelector('.cjm-diagram svg');
+        const scroller = svg.closest('.cjm-diagram-scroll');
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale);
+        return {overflow: scroller.scrollWidth - scroller.clientWidth, smallest: Math.min(...sizes), scale};
+    }""")
+    assert found["overflow"] <= 0, found
+    assert found["smallest"] >= 11.99, found  # 12 px, give or take sub-pixel rounding
+    assert problems == []

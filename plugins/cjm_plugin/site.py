@@ -149,9 +149,10 @@ def _diagram_sources(project: Project, names: dict[str, str], maps: list[LoadedM
                                                       persona_url=persona, stage_url=column)))
         sources.append(("", "emotions", emotion_comparison_dot(project.maps, _stage_token, order, names,
                                                                persona_url=persona)))
+    channels = {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
     for loaded in project.maps if maps is None else maps:
         stage = lambda sid, pid=loaded.id: _stage_token(pid, sid)  # noqa: E731
-        sources.append((loaded.id, "journey", journey_dot(loaded, stage)))
+        sources.append((loaded.id, "journey", journey_dot(loaded, stage, channels)))
         sources.append((loaded.id, "emotion", emotion_curve_dot(loaded, stage)))
     return sources
 
