@@ -321,17 +321,18 @@ CANVAS_STYLESHEET = """\
   html:has(.cjm-canvas-page), body:has(.cjm-canvas-page), body:has(.cjm-canvas-page) :is(.md-container, .md-main) {
     min-height: 0 !important; height: auto !important; }
   body:has(.cjm-canvas-page) .md-main__inner { margin-top: 0; padding-top: 0; }
-  .md-content__inner:has(> .cjm-canvas-page) { margin: 0; padding: 0; }
-  .md-content__inner:has(> .cjm-canvas-page)::before { display: none; }
-  .md-content__inner:has(> .cjm-canvas-page) > :not(h1, .cjm-quote, .cjm-canvas-page) { display: none !important; }
-  .md-content__inner:has(> .cjm-canvas-page) > h1 { margin: 0; font-size: 13pt; line-height: 1.3; }
-  .md-content__inner:has(> .cjm-canvas-page) > .cjm-quote { margin: 0 0 .15rem; padding: 0 .5rem; font-size: 7.5pt; }
+  :is(.md-content__inner, .cjm-standalone):has(> .cjm-canvas-page) { margin: 0; padding: 0; }
+  :is(.md-content__inner, .cjm-standalone):has(> .cjm-canvas-page)::before { display: none; }
+  :is(.md-content__inner, .cjm-standalone):has(> .cjm-canvas-page) > :not(h1, .cjm-quote, .cjm-canvas-page) { display: none !important; }
+  :is(.md-content__inner, .cjm-standalone):has(> .cjm-canvas-page) > h1 { margin: 0; font-size: 13pt; line-height: 1.3; }
+  :is(.md-content__inner, .cjm-standalone):has(> .cjm-canvas-page) > .cjm-quote { margin: 0 0 .15rem; padding: 0 .5rem; font-size: 7.5pt; }
   .cjm-canvas-frame { font-size: 7.5pt; line-height: 1.2; margin: 0; --cjm-level: .42rem; --cjm-pad: .5rem;
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .cjm-canvas-frame .cjm-canvas { overflow: visible; border-radius: 0; }
   .cjm-canvas-frame .cjm-grid { min-width: 0; grid-template-columns: 4.5rem repeat(var(--cjm-stages), minmax(0, 1fr)); }
   .cjm-canvas-frame .cjm-head { position: static; transform: none !important; box-shadow: none; border-bottom: 1px solid var(--cjm-border); }
-  .cjm-canvas-frame .cjm-label { position: static; padding: .15rem .3rem; }
+  .cjm-canvas-frame .cjm-label { position: static; padding: .15rem .25rem; overflow-wrap: normal; }
+  .cjm-canvas-frame .cjm-lane-emotion > .cjm-label { position: relative; }
   .cjm-canvas-frame .cjm-canvas .cjm-items { gap: .1rem; }
   .cjm-canvas-frame .cjm-canvas .cjm-items > li { padding: .05rem .2rem; line-height: 1.2; }
   .cjm-canvas-frame .cjm-cell { padding: .12rem .18rem; }
@@ -375,3 +376,29 @@ CANVAS_STYLESHEET = CANVAS_STYLESHEET % {
 }
 
 STYLESHEET = STYLESHEET_BASE + PALETTE + CANVAS_STYLESHEET
+
+# `cjm render`: the canvas as a page of its own, with Material's palette variables (light,
+# and slate when the reader's system is dark) so the same stylesheet applies unchanged.
+_MATERIAL_LIGHT = ("--md-default-bg-color: #ffffff; --md-default-fg-color: rgba(0, 0, 0, .87);"
+                   " --md-default-fg-color--light: rgba(0, 0, 0, .54);"
+                   " --md-default-fg-color--lighter: rgba(0, 0, 0, .32);"
+                   " --md-default-fg-color--lightest: rgba(0, 0, 0, .07); --md-accent-fg-color: #526cfe;")
+_MATERIAL_SLATE = ("--md-default-bg-color: #1e2129; --md-default-fg-color: rgba(226, 228, 233, .82);"
+                   " --md-default-fg-color--light: rgba(226, 228, 233, .56);"
+                   " --md-default-fg-color--lighter: rgba(226, 228, 233, .32);"
+                   " --md-default-fg-color--lightest: rgba(226, 228, 233, .12); --md-accent-fg-color: #8c9eff;")
+
+STANDALONE_STYLESHEET = f"""\
+:root {{ font-size: 20px; color-scheme: light dark; {_MATERIAL_LIGHT} {_palette("light")} }}
+@media screen and (prefers-color-scheme: dark) {{ :root {{ {_MATERIAL_SLATE} {_palette("dark")} }} }}
+html {{ background: var(--md-default-bg-color); color: var(--md-default-fg-color);
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
+  -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }}
+body {{ margin: 0; }}
+.cjm-standalone {{ padding: 1rem 1.2rem 1.2rem; }}
+.cjm-standalone > h1 {{ margin: 0 0 .4rem; font-size: 1.5rem; font-weight: 300; line-height: 1.3; }}
+.cjm-standalone > .cjm-quote {{ margin: 0 0 .6rem; padding-left: .6rem; max-width: 46rem; font-size: .8rem;
+  border-left: .2rem solid var(--md-default-fg-color--lighter); color: var(--md-default-fg-color--light); }}
+.cjm-standalone > .cjm-quote p {{ margin: 0; }}
+.cjm-standalone > .cjm-state-future {{ margin: 0 0 .4rem; font-size: .8rem; }}
+{CANVAS_STYLESHEET}"""

@@ -247,12 +247,15 @@ def _environment() -> jinja2.Environment:
 def render_canvas(loaded: LoadedMap, markdown: MarkdownRenderer,
                   channel_names: Mapping[str, str] | None = None,
                   stage_url: Callable[[str], str | None] | None = None,
-                  labels: Mapping[str, str] = LABELS, page: bool = False, wide: bool = False) -> str:
+                  labels: Mapping[str, str] = LABELS, page: bool = False, wide: bool = False,
+                  follow: Callable[[str], str | None] | None = None) -> str:
     """The canvas of one map as one block of HTML (no blank line: safe in a Markdown page).
 
     `stage_url(stage id)` links the stage headers (None: no links, as in a standalone file);
     `page` marks the canvas of a persona page (printed as a poster), `wide` one whose page
-    uses the full window width (the stylesheet widens that page only)."""
+    uses the full window width (the stylesheet widens that page only). `follow(link)` gives
+    the address a touchpoint's or opportunity's link opens, or None for no link (default:
+    the link as written)."""
     journey = loaded.map
     stages = journey.stages
     names = channel_names or {}
@@ -272,6 +275,7 @@ def render_canvas(loaded: LoadedMap, markdown: MarkdownRenderer,
         metric=lambda m: metric_cell(m, labels),
         mdi=lambda text: Markup(markdown.inline(text)),
         status_class=status_class, page=page, wide=wide,
+        follow=lambda link: None if not link else (follow(link) if follow else link),
     )
     # One raw HTML block for Markdown: no blank line may end it early.
     return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"

@@ -93,7 +93,13 @@ def is_safe_url(url: str) -> bool:
 
 
 class _SafeUrls(Treeprocessor):
-    """Drops links and images whose URL could run script (`javascript:`, `data:`...)."""
+    """Drops links and images whose URL could run script (`javascript:`, `data:`...).
+    Without `images`, every image becomes its alt text: a file that must work offline
+    (`cjm render`) fetches nothing."""
+
+    def __init__(self, md: markdown.Markdown, images: bool = True):
+        super().__init__(md)
+        self.images = images
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -101,7 +107,7 @@ class _SafeUrls(Treeprocessor):
             if href is not None and not is_safe_url(href):
                 del element.attrib["href"]
             src = element.get("src")
-            if element.tag == "img" and src is not None and not is_safe_url(src):
+            if element.tag == "img" and (not self.images or src is not None and not is_safe_url(src)):
                 alt = element.get("alt", "")
                 element.tag, element.text = "span", alt
                 element.attrib.clear()
@@ -110,12 +116,12 @@ class _SafeUrls(Treeprocessor):
 class MarkdownRenderer:
     """Renders the Markdown fields of maps (summary, descriptions, ...)."""
 
-    def __init__(self, allow_html: bool = False):
+    def __init__(self, allow_html: bool = False, images: bool = True):
         self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
         if not allow_html:
             self._md.preprocessors.deregister("html_block")
             self._md.inlinePatterns.deregister("html")
-        self._md.treeprocessors.register(_SafeUrls(self._md), "cjm_safe_urls", 0)
+        self._md.treeprocessors.register(_SafeUrls(self._md, images), "cjm_safe_urls", 0)
         self._cache: dict[tuple[str, bool], str] = {}
 
     def block(self, text: object) -> str:
