@@ -8,7 +8,10 @@ colours from getComputedStyle, print from Chromium's own PDF output.
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
+import json
+import os
 import re
 import shutil
 import threading
@@ -58,7 +61,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def sites(tmp_path_factory):
     """Base URLs of the example site and of the long-journey site."""
     example_root = tmp_path_factory.mktemp("canvas-examples")
-    example = build_site(make_site(example_root, example_maps=True, config={"theme": THEME}))
+    example = build_site(make_site(example_root, example_maps=True, config={
+        "theme": THEME, "site_name": "cjm — customer journey maps as code"}))
     long_root = tmp_path_factory.mktemp("canvas-long")
     long = build_site(make_site(long_root, config={"theme": THEME}, maps={
         "ten.yml": long_map(10), "eight.yml": long_map(8, "eight", "Eight stage tester")}))
@@ -406,3 +410,67 @@ def test_journey_diagram_fits_the_column_with_text_of_12_px(sites, browser, widt
     assert found["overflow"] <= 0, found
     assert found["smallest"] >= 11.99, found  # 12 px, give or take sub-pixel rounding
     assert problems == []
+
+
+# --- the documentation's screenshots -----------------------------------------------------
+
+SHOTS = REPO / "docs" / "images"
+MANIFEST = SHOTS / "screenshots.json"
+UPDATE_SHOTS = os.environ.get("CJM_UPDATE_SCREENSHOTS") == "1"
+# name: (persona, viewport width, viewport height, colour scheme, what to capture)
+SCREENSHOTS = {
+    "persona-1440-light.png": ("brand-manager", 1440, 1100, "light", "viewport"),
+    "persona-1440-dark.png": ("brand-manager", 1440, 1100, "dark", "viewport"),
+    "persona-390-light.png": ("brand-manager", 390, 1500, "light", "viewport"),
+    "persona-390-dark.png": ("brand-manager", 390, 1500, "dark", "viewport"),
+    "canvas-brand-manager.png": ("brand-manager", 1440, 1100, "light", "canvas"),
+}
+
+
+def _inputs(page, name: str) -> str:
+    """A hash of what a screenshot shows: the page's title, quote and canvas, the stylesheet,
+    the theme's version and the view. Chromium and fonts are left out on purpose: they vary by
+    machine, and a screenshot is stale when cjm's output changes, not when a font hints."""
+    from importlib.metadata import version
+
+    from cjm_plugin.assets import STYLESHEET
+
+    shown = page.evaluate("""() => ['h1', '.cjm-quote', '.cjm-canvas-frame']
+        .map(s => document.querySelector(s)).map(e => e ? e.outerHTML : '').join('\\n')""")
+    parts = [shown, STYLESHEET, version("mkdocs-material"), json.dumps(SCREENSHOTS[name])]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def test_docs_screenshots_are_made_by_this_suite_and_up_to_date(sites, browser, tmp_path):
+    """docs/images/ holds screenshots this test takes. When what they show changes, the test
+    fails until they are taken again with `CJM_UPDATE_SCREENSHOTS=1 pytest -k docs_screenshots`
+    (review the images, then commit them with docs/images/screenshots.json)."""
+    recorded = json.loads(MANIFEST.read_text(encoding="utf-8")) if MANIFEST.is_file() else {}
+    target = SHOTS if UPDATE_SHOTS else tmp_path
+    target.mkdir(parents=True, exist_ok=True)
+    stale, manifest = [], {}
+    for name, (persona, width, height, scheme, what) in SCREENSHOTS.items():
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
+                                      device_scale_factor=1)
+        page = context.new_page()
+        page.goto(_url(sites, persona))
+        page.wait_for_selector("[data-cjm-canvas]")
+        page.evaluate("document.fonts.ready")
+        path = target / name
+        if what == "canvas":  # the whole canvas as laid out, page not scrolled (sticky rows in place)
+            box = page.evaluate("""() => { const r = document.querySelector('.cjm-canvas-frame').getBoundingClientRect();
+                return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; }""")
+            page.screenshot(path=str(path), full_page=True, clip=box, animations="disabled", caret="hide")
+        else:
+            page.screenshot(path=str(path), animations="disabled", caret="hide")
+        manifest[name] = _inputs(page, name)
+        context.close()
+        size = path.stat().st_size
+        assert size > 20_000, f"{name} looks empty ({size} bytes)"
+        if not UPDATE_SHOTS and (recorded.get(name) != manifest[name] or not (SHOTS / name).is_file()):
+            stale.append(name)
+    if UPDATE_SHOTS:
+        MANIFEST.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    assert stale == [], (
+        f"docs/images is out of date for {stale}: run `CJM_UPDATE_SCREENSHOTS=1 pytest "
+        "tests/test_canvas_browser.py -k docs_screenshots`, look at the images, commit them")
