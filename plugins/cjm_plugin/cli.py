@@ -147,6 +147,8 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.format == "mermaid":
+        return _export_mermaid(args)
     from .export import to_csv, to_json
 
     kinds = list(KINDS) if args.kind == "all" else [args.kind]
@@ -221,6 +223,79 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_mermaid(args: argparse.Namespace) -> int:
+    """`cjm export --format mermaid [PERSONA...]`: a Mermaid journey per persona. Arguments
+    that are not files or folders are persona ids, looked up in maps/."""
+    from .interop.mermaid import MAX_TEXT, fenced, to_mermaid
+
+    if args.kind != "all":
+        print("cjm export: --kind is for json and csv; a Mermaid journey shows a whole map",
+              file=sys.stderr)
+        return 2
+    paths = [Path(p) for p in args.paths if Path(p).exists()]
+    wanted = [p for p in args.paths if not Path(p).exists()]
+    project = _load_valid(paths or [Path("maps")])
+    if project is None:
+        return 1
+    known = ", ".join(m.id for m in project.maps) or "none"
+    missing = [p for p in wanted if project.by_id(p) is None]
+    if missing:
+        print(f"cjm export: no persona `{'`, `'.join(missing)}` (and no such file); the personas"
+              f" are: {known}", file=sys.stderr)
+        return 1
+    chosen = [project.by_id(p) for p in dict.fromkeys(wanted)] or project.maps
+    if not chosen:
+        print("cjm export: no maps to export", file=sys.stderr)
+        return 1
+    if len(chosen) > 1 and args.wrap != "markdown":
+        print(f"cjm export: a Mermaid diagram shows one journey; name a persona ({known}), or"
+              " pass --wrap markdown for one fenced block per persona", file=sys.stderr)
+        return 2
+    blocks = []
+    for loaded in chosen:
+        block = to_mermaid(loaded)
+        if len(block) > MAX_TEXT:
+            print(f"warning: the journey of `{loaded.id}` is {len(block)} characters; Mermaid"
+                  f" draws at most {MAX_TEXT} unless `maxTextSize` is raised", file=sys.stderr)
+        if args.wrap != "markdown":
+            blocks.append(block)
+        elif len(chosen) > 1:
+            blocks.append(f"## {' '.join(loaded.map.persona.name.split())}\n\n{fenced(block)}")
+        else:
+            blocks.append(fenced(block))
+    text = "\n".join(blocks)
+    if args.out:
+        Path(args.out).write_bytes(text.encode("utf-8"))
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        _write_stdout(text)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .interop.importer import ImportRequest, import_map, import_ok_message
+    from .interop.draft import Problems
+
+    request = ImportRequest(
+        file=Path(args.file), out=args.out, persona=args.persona, mapping=args.map,
+        scale=args.scale, sheet=args.sheet, encoding=args.encoding, force=args.force,
+        maps=Path(args.maps))
+    try:
+        result = import_map(request)
+    except Problems as problems:
+        for diagnostic in problems.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        print(f"{len(problems.diagnostics)} problem(s); nothing written", file=sys.stderr)
+        return 1
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if result.target is None:
+        _write_stdout(result.text)
+    else:
+        print(import_ok_message(result))
+    return 0
+
+
 def _write_stdout(text: str) -> None:
     """UTF-8 bytes as they are: no newline translation (CSV ends lines with CRLF itself),
     whatever the console's encoding."""
@@ -275,15 +350,21 @@ def build_parser() -> argparse.ArgumentParser:
     generate.set_defaults(run=_generate)
 
     export = commands.add_parser(
-        "export", help="touchpoints, pain points, opportunities and metrics as JSON or CSV")
+        "export", help="touchpoints, pain points, opportunities and metrics as JSON or CSV;"
+        " a journey as a Mermaid diagram")
     export.add_argument("paths", nargs="*", help="map files or folders (default: maps/)")
-    export.add_argument("--format", choices=["json", "csv"], default="json",
-                        help="json (default) or csv")
+    export.add_argument("--format", choices=["json", "csv", "mermaid"], default="json",
+                        help="json (default), csv, or mermaid (a journey diagram; PATHS may"
+                        " name persona ids)")
+    export.add_argument("--wrap", choices=["markdown"],
+                        help="mermaid: a ```mermaid fenced block, to paste into Markdown")
     export.add_argument("--kind", choices=[*KINDS, "all"], default="all",
                         help="what to export (default: all; with csv, all needs --out FOLDER)")
     export.add_argument("--out", help="write to this file (a folder for csv with --kind all)"
                         " instead of standard output")
     export.set_defaults(run=_export)
+
+    _add_import_parser(commands)
 
     render = commands.add_parser(
         "render", help="a persona's journey canvas as a standalone HTML, SVG, PNG or PDF file")
@@ -298,6 +379,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="PNG: device pixels per CSS pixel (default 2, sharp on slides)")
     render.set_defaults(run=_render)
     return parser
+
+
+def _add_import_parser(commands) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    importer = commands.add_parser(
+        "import", help="turn a spreadsheet (CSV, XLSX) or a Mermaid journey into a map")
+    importer.add_argument("file", help=".csv, .tsv, .xlsx, .mmd, or .md with a ```mermaid journey")
+    importer.add_argument("--persona", metavar="NAME", help="the persona's name")
+    importer.add_argument("--out", metavar="maps/ID.yml",
+                          help="the map to write (default: maps/PERSONA-ID.yml; - for standard output)")
+    importer.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                          help="read a column as a field (stage, touchpoint, emotion, lane,"
+                          " ignore, ...); repeat for several")
+    importer.add_argument("--scale", metavar="LOW..HIGH",
+                          help="the sheet's emotion scale, mapped onto -2..2 (e.g. 1..5; write"
+                          " --scale=-3..3 for a negative LOW)")
+    importer.add_argument("--sheet", help="the workbook sheet to read (default: the first)")
+    importer.add_argument("--encoding", default="utf-8", help="of a CSV file (default: utf-8)")
+    importer.add_argument("--force", action="store_true", help="replace an existing map")
+    importer.add_argument("--maps", default="maps", help="folder of the maps (default: maps/)")
+    importer.set_defaults(run=_import)
 
 
 def main(argv: list[str] | None = None) -> int:
