@@ -199,3 +199,41 @@ def test_the_canvas_costs_no_dot_run(tmp_path):
     page = BeautifulSoup(read(site, "journeys/brand-manager/"), "html.parser")
     assert page.select_one('[data-cjm-canvas="brand-manager"] [data-cjm-point]') is not None
     assert page.select_one(".cjm-diagram svg") is None
+
+
+def test_raw_blocks_are_lifted_out_of_markdown_and_put_back_whole():
+    from cjm_plugin.rawblocks import lift, mark, restore
+
+    canvas = '<div class="cjm-canvas-frame">\n<p>*not emphasis*</p>\n</div>'
+    page = f"# T\n\n{mark(canvas)}\nText\n\n{mark('<svg></svg>')}"
+    lifted = lift(page)
+    assert list(lifted.blocks.values()) == [canvas, "<svg></svg>"]
+    assert "cjm-canvas-frame" not in lifted.markdown and "<!--" not in lifted.markdown
+    import markdown
+
+    html = restore(markdown.markdown(lifted.markdown), lifted.blocks)
+    assert canvas in html and "<svg></svg>" in html and "CJMRAW" not in html
+    assert lift("no blocks here").blocks == {}
+
+
+def test_built_persona_page_has_the_canvas_once_and_no_markers(tmp_path):
+    from sitebuild import build_site, make_site, read
+
+    config = make_site(tmp_path, example_maps=True)
+    html = read(build_site(config), "journeys/brand-manager/")
+    assert html.count("data-cjm-canvas=") == 1
+    assert "CJMRAW" not in html and "cjm:raw" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.select("[data-cjm-point]")) == 6 and soup.select_one(".cjm-diagram svg")
+
+
+def test_generated_pages_without_the_plugin_still_show_the_canvas(tmp_path):
+    from cjm_plugin.cli import main
+    from sitebuild import build_site, make_site, read
+
+    config = make_site(tmp_path, config={"plugins": ["search"]})
+    assert main(["generate", "--out", str(tmp_path / "docs"), "--maps", str(REPO / "maps")]) == 0
+    soup = BeautifulSoup(read(build_site(config, strict=False), "journeys/theatre-goer/"), "html.parser")
+    canvas = soup.select_one('[data-cjm-canvas="theatre-goer"]')
+    assert canvas is not None and len(canvas.select("[data-cjm-stage]")) == 6
+    assert canvas.select("[data-cjm-point]") and canvas.select('[data-cjm-lane="touchpoints"] li')

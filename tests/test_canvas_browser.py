@@ -350,7 +350,7 @@ def test_phone_shows_a_card_per_stage_that_reads_without_zooming(sites, browser,
     assert overflow["page"] <= 0 and overflow["canvas"] <= 0, overflow
     assert [t for t in page.evaluate(TEXT_SIZES) if t["size"] < 12] == []
     cards = page.evaluate(r"""() => [...document.querySelectorAll('[data-cjm-stage]')].map(head => {
-        const number = head.getAttribute('style').match(/--cjm-s:(\\d+)/)[1];
+        const number = head.getAttribute('style').match(/--cjm-s:(\d+)/)[1];
         const cells = [...document.querySelectorAll('[role=cell]')]
           .filter(c => (c.getAttribute('style').match(/--cjm-s:(\d+)/) || [])[1] === number)
           .filter(c => c.getClientRects().length).map(c => c.getBoundingClientRect());

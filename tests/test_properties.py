@@ -57,7 +57,8 @@ TEMPLATE_CLASSES = {"admonition", "failure", "admonition-title"}
 # `title`, and ids (slugs) the `data-cjm-*` attributes.
 CANVAS_SVG = {"svg", "line", "polyline"}
 CANVAS_ATTRIBUTES = {"role", "tabindex", "aria-label", "aria-hidden", "focusable", "viewbox",
-                     "preserveaspectratio", "points", "x1", "y1", "x2", "y2", "vector-effect"}
+                     "preserveaspectratio", "points", "x1", "y1", "x2", "y2", "vector-effect",
+                     "data-search-exclude"}
 CANVAS_DATA = re.compile(r"data-cjm-(canvas|stage|stages|lane|point|line)")
 CANVAS_STYLE = re.compile(r"(?:(?:--cjm-[a-z]+|grid-column):\d+;?)+")
 

@@ -1,4 +1,7 @@
-"""Static files the generated pages use (added to the site by the plugin)."""
+"""Static files the generated pages use (added to the site by the plugin), and the
+stylesheet `cjm render` puts inside its standalone files."""
+
+from .canvas import emotion_slug
 
 # Marker colours: the emotion curve's points, the dots in tables, touchpoint tints and pain
 # markers. Each has at least 3:1 contrast against the page (white, or Material's slate),
@@ -14,12 +17,8 @@ SEVERITY_MARKERS = {
 }
 
 
-def _slug(emotion: int) -> str:
-    return f"m{-emotion}" if emotion < 0 else str(emotion)
-
-
 def _palette(scheme: str) -> str:
-    emotions = " ".join(f"--cjm-emo-{_slug(e)}: {c};" for e, c in EMOTION_MARKERS[scheme].items())
+    emotions = " ".join(f"--cjm-emo-{emotion_slug(e)}: {c};" for e, c in EMOTION_MARKERS[scheme].items())
     severities = " ".join(f"--cjm-sev-{s}: {c};" for s, c in SEVERITY_MARKERS[scheme].items())
     on_marker, muted_mix = ("#ffffff", "72%") if scheme == "light" else ("#1e2129", "86%")
     return f"{emotions} {severities} --cjm-on-marker: {on_marker}; --cjm-muted-mix: {muted_mix};"

@@ -27,8 +27,10 @@ from typing import Callable, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
+from .diagrams.dot_source import signed, worst_severity
 from .load import LoadedMap
-from .model import SEVERITY_ORDER, Lane, Metric, Stage
+from .model import Lane, Metric, Stage
+from .pages import format_measure
 from .text import MarkdownRenderer, escape, escape_url
 
 # Every word of the canvas a reader sees, in one place (keys are stable; values will come
@@ -94,22 +96,6 @@ def emotion_slug(emotion: int | None) -> str:
     return f"m{-emotion}" if emotion < 0 else str(emotion)
 
 
-def signed(emotion: int) -> str:
-    return f"\u2212{-emotion}" if emotion < 0 else (f"+{emotion}" if emotion > 0 else "0")
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _measure(value: float, unit: str | None) -> str:
-    """`20%`, `4.5 minutes`: symbols stick to the number, words get a space (as pages do)."""
-    number = _number(value)
-    if not unit:
-        return number
-    return f"{number}{unit}" if not unit[0].isalnum() else f"{number} {unit}"
-
-
 @dataclass(frozen=True)
 class MetricCell:
     """What the canvas shows for one metric; `better` is `higher`, `lower` or None."""
@@ -128,12 +114,12 @@ def metric_cell(metric: Metric, labels: Mapping[str, str] = LABELS) -> MetricCel
     has it (`higher` | `lower`); without it nothing is inferred: value, target and gap."""
     better = getattr(metric, "better", None)
     better = better if better in ("higher", "lower") else None
-    value = _measure(metric.value, metric.unit)
+    value = format_measure(metric.value, metric.unit)
     if metric.target is None:
         return MetricCell(metric.name, value, None, None, better, "unknown", None)
-    target = _measure(metric.target, metric.unit)
+    target = format_measure(metric.target, metric.unit)
     distance = abs(metric.value - metric.target)
-    gap = _measure(round(distance, 6), metric.unit)
+    gap = format_measure(round(distance, 6), metric.unit)
     if better is None:
         verdict = labels["metric.on_target"] if distance == 0 else labels["metric.gap"].format(gap=gap)
         return MetricCell(metric.name, value, target, gap, None, "unknown", verdict)
@@ -196,13 +182,6 @@ def _curve(stages: Sequence[Stage]) -> Curve:
     return curve
 
 
-def _worst(stage: Stage) -> str | None:
-    if not stage.pain_points:
-        return None
-    worst = min(stage.pain_points, key=lambda p: SEVERITY_ORDER[p.severity]).severity
-    return worst or "none"
-
-
 def blueprint_rows(lanes: Sequence[Lane], stages: Sequence[Stage]) -> tuple[list[Lane], list[BlueprintRow]]:
     """(evidence lanes, rows under the customer's lanes): lanes with data, in blueprint order,
     with the lines of interaction, visibility and internal interaction between them."""
@@ -260,7 +239,7 @@ def render_canvas(loaded: LoadedMap, markdown: MarkdownRenderer,
     stages = journey.stages
     names = channel_names or {}
     columns = [Column(stage, number, stage_url(stage.id) if stage_url else None,  # type: ignore[arg-type]
-                      len(stage.pain_points), _worst(stage))
+                      len(stage.pain_points), worst_severity(stage.pain_points))
                for number, stage in enumerate(stages, start=1)]
     evidence, blueprint = blueprint_rows(journey.lanes, stages)
     worst_used = [s for s in (*SEVERITIES, "none") if any(c.worst == s for c in columns)]

@@ -15,11 +15,11 @@ from typing import Iterable, Mapping
 import jinja2
 from markupsafe import Markup
 
-from .canvas import render_canvas
 from .catalog import Project
 from .diagnostics import Diagnostic
 from .load import LoadedMap
 from .model import EMOTION_WORDS, SEVERITY_ORDER, Stage
+from .rawblocks import mark
 from .text import MarkdownRenderer, escape, escape_url
 from .urls import SitePaths, md_link, url_link
 
@@ -141,6 +141,8 @@ class PageBuilder:
             number=format_number,
             measure=format_measure,
             emotion=format_emotion,
+            # Finished HTML (canvas, diagrams) that an adapter may keep away from Markdown.
+            raw=lambda html: Markup(mark(str(html))),
         )
 
     # -- helpers given to templates -------------------------------------------------------
@@ -285,6 +287,8 @@ class PageBuilder:
 
     def canvas(self, loaded: LoadedMap, page_src: str, page: bool = False) -> Markup:
         """The journey canvas of `loaded`, its stage links relative to the page at `page_src`."""
+        from .canvas import render_canvas  # here: canvas.py formats numbers with this module
+
         def stage_url(stage_id: str) -> str:
             return url_link(page_src, self.paths.stage(loaded.id, stage_id), self.options.use_directory_urls)
 

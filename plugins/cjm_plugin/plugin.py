@@ -32,6 +32,7 @@ from .embeds import EmbedError, EmbedRenderer, PageEmbeds, extract, notice
 from .load import LoadedMap
 from .yaml_source import Positions
 from .pages import PageOptions
+from .rawblocks import lift, restore
 from .site import SiteBuild, SiteOptions, build_site
 from .store import FileStore, StoredFile
 from .urls import SitePaths
@@ -84,6 +85,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.site: SiteBuild | None = None
         self.generated: dict[str, StoredFile] = {}
         self.page_embeds: dict[str, PageEmbeds] = {}
+        self.raw_blocks: dict[str, dict[str, str]] = {}
         self.markdown: markdown.Markdown | None = None
 
     # -- configuration --------------------------------------------------------------------
@@ -93,7 +95,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.page_embeds, self.markdown = {}, None  # `mkdocs serve` reuses the plugin
+        self.page_embeds, self.raw_blocks, self.markdown = {}, {}, None  # `mkdocs serve` reuses the plugin
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         self.maps_dir = (root / self.config.maps_dir).resolve()
@@ -248,6 +250,13 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     # Markdown extension can touch, whatever their indentation (admonitions, tabs).
     @event_priority(50)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        if page.file.src_uri in self.generated:
+            # The canvas and diagrams are finished HTML: Markdown's HTML parser took most of a
+            # persona page's build time reading them (see rawblocks.py).
+            lifted = lift(markdown)
+            if lifted.blocks:
+                self.raw_blocks[page.file.src_uri] = lifted.blocks
+            return lifted.markdown
         if self.site is None or page.file.generated_by is not None or "cjm" not in markdown:
             return markdown
         found = extract(markdown, first_line=_first_line(page, markdown))
@@ -256,6 +265,9 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         return found.markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        blocks = self.raw_blocks.pop(page.file.src_uri, None)
+        if blocks:
+            html = restore(html, blocks)
         found = self.page_embeds.pop(page.file.src_uri, None)
         if found is None:
             return html
