@@ -99,7 +99,9 @@ def test_lanes_come_in_the_journey_map_order_and_only_with_data(tmp_path):
     lanes = [row["data-cjm-lane"] for row in soup.select("[data-cjm-lane]")]
     assert lanes == ["actions", "thoughts", "emotion", "ops"]
     lines = [row["data-cjm-line"] for row in soup.select("[data-cjm-line]")]
-    assert lines == ["interaction", "visibility"]  # a lane without a kind is backstage
+    assert lines == ["interaction", "visibility", "internal-interaction"]
+    rows = [r.get("data-cjm-lane") or r["data-cjm-line"] for r in soup.select("[data-cjm-lane], [data-cjm-line]")]
+    assert rows[-4:] == ["interaction", "visibility", "ops", "internal-interaction"]  # no kind: backstage
 
 
 def test_long_map_has_every_lane_and_the_blueprint_lines_in_convention_order(tmp_path):
@@ -123,10 +125,13 @@ def test_blueprint_lines_follow_the_kinds_present():
         evidence, rows = blueprint_rows(lanes, [stage])
         return [r.line or f"lane:{r.lane.kind}" for r in rows]
 
-    assert lines("frontstage") == ["interaction", "lane:frontstage"]
-    assert lines("support", "frontstage") == ["interaction", "lane:frontstage", "visibility",
-                                              "internal-interaction", "lane:support"]
-    assert lines("evidence") == []  # evidence sits above the customer's rows, no line
+    # All three lines, each above its zone; an empty zone stays empty between its lines.
+    assert lines("frontstage") == ["interaction", "lane:frontstage", "visibility", "internal-interaction"]
+    assert lines("support", "frontstage", "backstage") == [
+        "interaction", "lane:frontstage", "visibility", "lane:backstage", "internal-interaction",
+        "lane:support"]
+    assert lines("evidence") == []  # evidence sits above the customer's rows: no blueprint below
+    assert lines() == []
     assert blueprint_rows([Lane(id="e", name="E", kind="evidence")], [stage])[0][0].id == "e"
 
 
@@ -211,8 +216,11 @@ def test_raw_blocks_are_lifted_out_of_markdown_and_put_back_whole():
     assert "cjm-canvas-frame" not in lifted.markdown and "<!--" not in lifted.markdown
     import markdown
 
-    html = restore(markdown.markdown(lifted.markdown), lifted.blocks)
+    converted = markdown.markdown(lifted.markdown, extensions=["md_in_html", "attr_list"])
+    assert "*not emphasis*" not in converted  # Markdown never saw the block
+    html = restore(converted, lifted.blocks)
     assert canvas in html and "<svg></svg>" in html and "CJMRAW" not in html
+    assert restore("<div data-cjm-raw=CJMRAW1X></div>", lifted.blocks) == canvas  # after a minifier
     assert lift("no blocks here").blocks == {}
 
 

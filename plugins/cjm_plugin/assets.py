@@ -325,23 +325,24 @@ CANVAS_STYLESHEET = """\
   :is(.md-content__inner, .cjm-standalone):has(> .cjm-canvas-page) > :not(h1, .cjm-quote, .cjm-canvas-page) { display: none !important; }
   :is(.md-content__inner, .cjm-standalone):has(> .cjm-canvas-page) > h1 { margin: 0; font-size: 13pt; line-height: 1.3; }
   :is(.md-content__inner, .cjm-standalone):has(> .cjm-canvas-page) > .cjm-quote { margin: 0 0 .15rem; padding: 0 .5rem; font-size: 7.5pt; }
-  .cjm-canvas-frame { font-size: 7.5pt; line-height: 1.2; margin: 0; --cjm-level: .42rem; --cjm-pad: .5rem;
+  .cjm-canvas-frame { font-size: 7.5pt; line-height: 1.2; margin: 0; --cjm-level: .4rem; --cjm-pad: .45rem;
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .cjm-canvas-frame .cjm-canvas { overflow: visible; border-radius: 0; }
   .cjm-canvas-frame .cjm-grid { min-width: 0; grid-template-columns: 4.5rem repeat(var(--cjm-stages), minmax(0, 1fr)); }
   .cjm-canvas-frame .cjm-head { position: static; transform: none !important; box-shadow: none; border-bottom: 1px solid var(--cjm-border); }
   .cjm-canvas-frame .cjm-label { position: static; padding: .15rem .25rem; overflow-wrap: normal; }
   .cjm-canvas-frame .cjm-lane-emotion > .cjm-label { position: relative; }
-  .cjm-canvas-frame .cjm-canvas .cjm-items { gap: .1rem; }
-  .cjm-canvas-frame .cjm-canvas .cjm-items > li { padding: .05rem .2rem; line-height: 1.2; }
-  .cjm-canvas-frame .cjm-cell { padding: .12rem .18rem; }
+  .cjm-canvas-frame .cjm-canvas .cjm-items { gap: .08rem; }
+  .cjm-canvas-frame .cjm-canvas .cjm-items > li { padding: .03rem .2rem; line-height: 1.18; }
+  .cjm-canvas-frame .cjm-cell { padding: .1rem .16rem; }
   .cjm-canvas-frame .cjm-stage { padding: .12rem .25rem; border-top-width: .18rem; }
   .cjm-canvas-frame .cjm-stage-number { display: none; }
   .cjm-canvas-frame .cjm-stage-name { font-size: 8.5pt; }
   .cjm-canvas-frame :is(.cjm-stage-mood, .cjm-kind, .cjm-meta, .cjm-chip, .cjm-feeling, .cjm-metric-target,
     .cjm-metric-verdict, .cjm-pain-marker, .cjm-scale, .cjm-line-label, .cjm-legend) { font-size: 6.5pt; line-height: 1.25; }
   .cjm-canvas-frame .cjm-metric-value { font-size: 7.5pt; }
-  .cjm-canvas-frame .cjm-line { min-height: .6rem; }
+  .cjm-canvas-frame .cjm-line { min-height: .5rem; }
+  .cjm-canvas-frame .cjm-line-label { line-height: 1; }
   .cjm-canvas-frame .cjm-emotion-cell { height: calc(2 * var(--cjm-pad) + 4 * var(--cjm-level) + .8rem); }
   .cjm-canvas-frame .cjm-pain-marker { bottom: .08rem; }
   .cjm-canvas-frame .cjm-point { width: .55rem; height: .55rem; }

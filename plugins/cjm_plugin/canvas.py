@@ -82,9 +82,6 @@ LABELS: dict[str, str] = {
     "legend.pain": "Pain points per stage, coloured by the worst severity",
 }
 
-# Blueprint lanes in the service-blueprint order: evidence above the customer's rows, then
-# under the line of interaction frontstage, backstage and support.
-KIND_ORDER = {"frontstage": 0, "backstage": 1, "support": 2}
 SEVERITIES = ("high", "medium", "low")
 STATUSES = ("idea", "planned", "in progress", "done")
 
@@ -182,21 +179,24 @@ def _curve(stages: Sequence[Stage]) -> Curve:
     return curve
 
 
+# The service blueprint's skeleton: each line, then the lanes of the zone under it.
+ZONES = (("interaction", "frontstage"), ("visibility", "backstage"), ("internal-interaction", "support"))
+
+
 def blueprint_rows(lanes: Sequence[Lane], stages: Sequence[Stage]) -> tuple[list[Lane], list[BlueprintRow]]:
-    """(evidence lanes, rows under the customer's lanes): lanes with data, in blueprint order,
-    with the lines of interaction, visibility and internal interaction between them."""
+    """(evidence lanes, rows under the customer's lanes): lanes with data in blueprint order.
+
+    As the convention draws it, a blueprint has all three lines, each above its zone:
+    interaction, frontstage lanes, visibility, backstage lanes (and lanes without a kind),
+    internal interaction, support lanes. A zone with no lane stays empty between its lines,
+    which says that part is not mapped. A map without blueprint lanes has no lines."""
     used = [lane for lane in lanes if any(stage.lanes.get(lane.id) for stage in stages)]
     evidence = [lane for lane in used if lane.kind == "evidence"]
-    below = sorted((lane for lane in used if lane.kind != "evidence"), key=lambda l: KIND_ORDER[l.kind])
     rows: list[BlueprintRow] = []
-    if below:
-        rows.append(BlueprintRow(line="interaction"))
-    for lane in below:
-        if lane.kind != "frontstage" and not any(r.line == "visibility" for r in rows):
-            rows.append(BlueprintRow(line="visibility"))
-        if lane.kind == "support" and not any(r.line == "internal-interaction" for r in rows):
-            rows.append(BlueprintRow(line="internal-interaction"))
-        rows.append(BlueprintRow(lane=lane))
+    if any(lane.kind != "evidence" for lane in used):
+        for line, kind in ZONES:
+            rows.append(BlueprintRow(line=line))
+            rows += [BlueprintRow(lane=lane) for lane in used if lane.kind == kind]
     return evidence, rows
 
 

@@ -265,9 +265,6 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         return found.markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
-        blocks = self.raw_blocks.pop(page.file.src_uri, None)
-        if blocks:
-            html = restore(html, blocks)
         found = self.page_embeds.pop(page.file.src_uri, None)
         if found is None:
             return html
@@ -304,6 +301,13 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         if page.title:
             page.meta["title"] = html.escape(Markup(page.title).striptags())
         return context
+
+    # Last, in the finished page: the search index (built in on_page_context) and every
+    # other plugin have not had to read the canvas and diagrams (see rawblocks.py).
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        blocks = self.raw_blocks.pop(page.file.src_uri, None)
+        return restore(output, blocks) if blocks else output
 
     # -- serve ----------------------------------------------------------------------------
 

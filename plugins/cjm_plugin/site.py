@@ -95,7 +95,8 @@ class SiteBuild:
         download = url_link(page_src, diagram.download, self.use_directory_urls)
         # "Full size" is a <details> toggle: the diagram fits the column without a script.
         return (
-            '<div class="cjm-diagram">\n<details class="cjm-diagram-size"><summary>'
+            # Out of the search index: an SVG's text is node names and stage titles again.
+            '<div class="cjm-diagram" data-search-exclude>\n<details class="cjm-diagram-size"><summary>'
             '<span class="cjm-size-full">Show full size</span><span class="cjm-size-fit">Fit to width</span>'
             f'</summary></details>\n{html_block(svg, _prefix(persona_id, name)).rstrip()}\n'
             f'<p class="cjm-diagram-links"><a href="{escape(download)}" download>DOT source</a>'
