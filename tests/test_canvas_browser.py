@@ -474,3 +474,18 @@ def test_docs_screenshots_are_made_by_this_suite_and_up_to_date(sites, browser, 
     assert stale == [], (
         f"docs/images is out of date for {stale}: run `CJM_UPDATE_SCREENSHOTS=1 pytest "
         "tests/test_canvas_browser.py -k docs_screenshots`, look at the images, commit them")
+
+
+@pytest.mark.parametrize("path", ["journeys/", "journeys/brand-manager/"])
+def test_canvas_styles_never_reach_the_diagrams(sites, browser, path):
+    """The diagrams' SVG shapes carry class names the canvas uses too (cjm-point, cjm-stage,
+    cjm-legend...): every canvas rule is scoped to .cjm-canvas-frame, so none moves them."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(f"{sites['example']}/{path}")
+    moved = page.evaluate("""() => [...document.querySelectorAll('.cjm-diagram svg :is(g.node, g.edge, g.cluster)')]
+        .filter(g => { const s = getComputedStyle(g);
+                       return s.transform !== 'none' || s.position !== 'static' || s.display === 'none'; })
+        .map(g => g.getAttribute('class'))""")
+    assert page.locator(".cjm-diagram svg g.node").count() > 10
+    assert moved == []

@@ -164,146 +164,146 @@ CANVAS_STYLESHEET = """\
   margin: 1.2em 0 2em; color: var(--cjm-fg);
   font-size: max(12px, .65rem); line-height: 1.35;
 }
-.cjm-canvas { position: relative; overflow-x: auto; overscroll-behavior-x: contain;
+.cjm-canvas-frame .cjm-canvas { position: relative; overflow-x: auto; overscroll-behavior-x: contain;
   border: 1px solid var(--cjm-border); border-radius: .2rem; background: var(--cjm-bg); }
-.cjm-canvas:focus-visible { outline: 2px solid var(--md-accent-fg-color, #526cfe); }
-.cjm-grid { display: grid; min-width: min-content;
+.cjm-canvas-frame .cjm-canvas:focus-visible { outline: 2px solid var(--md-accent-fg-color, #526cfe); }
+.cjm-canvas-frame .cjm-grid { display: grid; min-width: min-content;
   grid-template-columns: var(--cjm-label-width) repeat(var(--cjm-stages), minmax(var(--cjm-col-min), 1fr)); }
-.cjm-row { grid-column: 1 / -1; display: grid; grid-template-columns: subgrid; border-top: 1px solid var(--cjm-rule); }
-.cjm-label { position: sticky; left: 0; z-index: 2; padding: .45rem .55rem; background: var(--cjm-bg);
+.cjm-canvas-frame .cjm-row { grid-column: 1 / -1; display: grid; grid-template-columns: subgrid; border-top: 1px solid var(--cjm-rule); }
+.cjm-canvas-frame .cjm-label { position: sticky; left: 0; z-index: 2; padding: .45rem .55rem; background: var(--cjm-bg);
   border-right: 1px solid var(--cjm-border); font-weight: 700; overflow-wrap: anywhere; }
-.cjm-label-text { display: block; }
-.cjm-kind { display: block; font-weight: 400; color: var(--cjm-muted); font-size: max(12px, .6rem); }
-.cjm-cell { min-width: 0; padding: .4rem .35rem; border-left: 1px solid var(--cjm-rule); overflow-wrap: anywhere; }
-.cjm-label + .cjm-cell, .cjm-label + .cjm-stage { border-left: 0; }
-.cjm-canvas a { color: inherit; text-decoration: underline; text-decoration-color: var(--cjm-border); text-underline-offset: .15em; }
-.cjm-canvas a:hover, .cjm-canvas a:focus { color: var(--md-accent-fg-color, inherit); }
+.cjm-canvas-frame .cjm-label-text { display: block; }
+.cjm-canvas-frame .cjm-kind { display: block; font-weight: 400; color: var(--cjm-muted); font-size: max(12px, .6rem); }
+.cjm-canvas-frame .cjm-cell { min-width: 0; padding: .4rem .35rem; border-left: 1px solid var(--cjm-rule); overflow-wrap: anywhere; }
+.cjm-canvas-frame .cjm-label + .cjm-cell, .cjm-canvas-frame .cjm-label + .cjm-stage { border-left: 0; }
+.cjm-canvas-frame .cjm-canvas a { color: inherit; text-decoration: underline; text-decoration-color: var(--cjm-border); text-underline-offset: .15em; }
+.cjm-canvas-frame .cjm-canvas a:hover, .cjm-canvas-frame .cjm-canvas a:focus { color: var(--md-accent-fg-color, inherit); }
 
 /* Stage headers: number, name, feeling and emotion; sticky while the canvas scrolls by. */
-.cjm-head { position: sticky; top: 0; z-index: 3; background: var(--cjm-bg); border-top: 0;
+.cjm-canvas-frame .cjm-head { position: sticky; top: 0; z-index: 3; background: var(--cjm-bg); border-top: 0;
   box-shadow: 0 1px 0 var(--cjm-border); }
-.cjm-head .cjm-label { z-index: 4; display: flex; align-items: end; color: var(--cjm-muted); font-weight: 400; }
-.cjm-stage { min-width: 0; padding: .4rem .5rem .45rem; border-left: 1px solid var(--cjm-rule);
+.cjm-canvas-frame .cjm-head .cjm-label { z-index: 4; display: flex; align-items: end; color: var(--cjm-muted); font-weight: 400; }
+.cjm-canvas-frame .cjm-stage { min-width: 0; padding: .4rem .5rem .45rem; border-left: 1px solid var(--cjm-rule);
   border-top: .25rem solid var(--cjm-emo, var(--cjm-border));
   background: color-mix(in srgb, var(--cjm-emo, transparent) 9%%, var(--cjm-bg)); overflow-wrap: anywhere; }
-.cjm-stage-number { display: block; color: var(--cjm-muted); font-size: max(12px, .6rem); }
-.cjm-stage-name { display: block; font-weight: 700; font-size: max(13px, .72rem); line-height: 1.25; }
-.cjm-canvas a.cjm-stage-name { text-decoration-color: transparent; }
-.cjm-canvas a.cjm-stage-name:hover { text-decoration-color: currentColor; }
-.cjm-stage-mood { display: flex; gap: .3em; align-items: baseline; margin-top: .15rem; font-size: max(12px, .6rem); }
-.cjm-stage-emotion { color: var(--cjm-muted); }
-.cjm-marker { flex: none; display: inline-block; width: .55rem; height: .55rem; border-radius: 50%%;
+.cjm-canvas-frame .cjm-stage-number { display: block; color: var(--cjm-muted); font-size: max(12px, .6rem); }
+.cjm-canvas-frame .cjm-stage-name { display: block; font-weight: 700; font-size: max(13px, .72rem); line-height: 1.25; }
+.cjm-canvas-frame .cjm-canvas a.cjm-stage-name { text-decoration-color: transparent; }
+.cjm-canvas-frame .cjm-canvas a.cjm-stage-name:hover { text-decoration-color: currentColor; }
+.cjm-canvas-frame .cjm-stage-mood { display: flex; gap: .3em; align-items: baseline; margin-top: .15rem; font-size: max(12px, .6rem); }
+.cjm-canvas-frame .cjm-stage-emotion { color: var(--cjm-muted); }
+.cjm-canvas-frame .cjm-marker { flex: none; display: inline-block; width: .55rem; height: .55rem; border-radius: 50%%;
   background: var(--cjm-emo, transparent); box-shadow: inset 0 0 0 1px var(--cjm-emo, var(--cjm-border)); }
 
-.cjm-emo-m2 { --cjm-emo: var(--cjm-emo-m2); } .cjm-emo-m1 { --cjm-emo: var(--cjm-emo-m1); }
-.cjm-emo-0 { --cjm-emo: var(--cjm-emo-0); } .cjm-emo-1 { --cjm-emo: var(--cjm-emo-1); }
-.cjm-emo-2 { --cjm-emo: var(--cjm-emo-2); }
-.cjm-sev-high { --cjm-sev: var(--cjm-sev-high); } .cjm-sev-medium { --cjm-sev: var(--cjm-sev-medium); }
-.cjm-sev-low { --cjm-sev: var(--cjm-sev-low); } .cjm-sev-none { --cjm-sev: var(--cjm-sev-none); }
+.cjm-canvas-frame .cjm-emo-m2 { --cjm-emo: var(--cjm-emo-m2); } .cjm-emo-m1 { --cjm-emo: var(--cjm-emo-m1); }
+.cjm-canvas-frame .cjm-emo-0 { --cjm-emo: var(--cjm-emo-0); } .cjm-emo-1 { --cjm-emo: var(--cjm-emo-1); }
+.cjm-canvas-frame .cjm-emo-2 { --cjm-emo: var(--cjm-emo-2); }
+.cjm-canvas-frame .cjm-sev-high { --cjm-sev: var(--cjm-sev-high); } .cjm-sev-medium { --cjm-sev: var(--cjm-sev-medium); }
+.cjm-canvas-frame .cjm-sev-low { --cjm-sev: var(--cjm-sev-low); } .cjm-sev-none { --cjm-sev: var(--cjm-sev-none); }
 
 /* Items: small cards, one per action, thought, touchpoint, pain point, idea, metric. */
 /* `.cjm-canvas-frame .cjm-canvas` outweighs Material's `[dir=ltr] .md-typeset ul li`. */
 .cjm-canvas-frame .cjm-canvas .cjm-items { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .3rem; }
 .cjm-canvas-frame .cjm-canvas .cjm-items > li { margin: 0; padding: .25rem .4rem; border-radius: .15rem; line-height: 1.35; }
 .cjm-canvas-frame .cjm-canvas .cjm-items > li p { margin: 0; }
-.cjm-actions > li { background: var(--cjm-surface); }
-.cjm-thoughts > li { font-style: italic; background: var(--cjm-surface); border-radius: .6rem; }
-.cjm-thoughts > li::before { content: "\\201C"; } .cjm-thoughts > li::after { content: "\\201D"; }
-.cjm-canvas .cjm-touchpoint { display: flex; flex-direction: column; gap: .1rem;
+.cjm-canvas-frame .cjm-canvas .cjm-actions > li { background: var(--cjm-surface); }
+.cjm-canvas-frame .cjm-canvas .cjm-thoughts > li { font-style: italic; background: var(--cjm-surface); border-radius: .6rem; }
+.cjm-canvas-frame .cjm-canvas .cjm-thoughts > li::before { content: "\\201C"; } .cjm-canvas .cjm-thoughts > li::after { content: "\\201D"; }
+.cjm-canvas-frame .cjm-canvas .cjm-touchpoint { display: flex; flex-direction: column; gap: .1rem;
   border-left: .2rem solid var(--cjm-emo, var(--cjm-border));
   background: color-mix(in srgb, var(--cjm-emo, transparent) 12%%, var(--cjm-bg)); }
-.cjm-tp-name { font-weight: 600; }
-.cjm-meta { color: var(--cjm-muted); font-size: max(12px, .6rem); }
-.cjm-meta > :not(:last-child)::after { content: "\\00A0\\00B7\\0020"; }
-.cjm-tp-emotion { white-space: nowrap; }
-.cjm-tp-emotion .cjm-marker { margin-right: .2em; vertical-align: baseline; }
-.cjm-canvas .cjm-pain { border-left: .2rem solid var(--cjm-sev); background: color-mix(in srgb, var(--cjm-sev) 8%%, var(--cjm-bg)); }
-.cjm-chip { display: inline-block; padding: 0 .35rem; border-radius: .6rem; font-size: max(12px, .6rem);
+.cjm-canvas-frame .cjm-tp-name { font-weight: 600; }
+.cjm-canvas-frame .cjm-meta { color: var(--cjm-muted); font-size: max(12px, .6rem); }
+.cjm-canvas-frame .cjm-meta > :not(:last-child)::after { content: "\\00A0\\00B7\\0020"; }
+.cjm-canvas-frame .cjm-tp-emotion { white-space: nowrap; }
+.cjm-canvas-frame .cjm-tp-emotion .cjm-marker { margin-right: .2em; vertical-align: baseline; }
+.cjm-canvas-frame .cjm-canvas .cjm-pain { border-left: .2rem solid var(--cjm-sev); background: color-mix(in srgb, var(--cjm-sev) 8%%, var(--cjm-bg)); }
+.cjm-canvas-frame .cjm-chip { display: inline-block; padding: 0 .35rem; border-radius: .6rem; font-size: max(12px, .6rem);
   line-height: 1.5; white-space: nowrap; border: 1px solid var(--cjm-border); text-decoration: none; }
-.cjm-severity-chip { background: var(--cjm-sev); border-color: var(--cjm-sev); color: var(--cjm-on-marker); font-weight: 700; }
-.cjm-canvas .cjm-opportunity { border: 1px dashed var(--cjm-border); display: flex; flex-direction: column; gap: .2rem; }
-.cjm-chips { display: flex; flex-wrap: wrap; gap: .2rem; }
-.cjm-status-done { border-style: solid; font-weight: 700; }
-.cjm-status-in-progress { border-style: solid; }
-.cjm-canvas a.cjm-link { text-decoration: none; font-weight: 600; }
-.cjm-canvas .cjm-metric { display: flex; flex-direction: column; background: var(--cjm-surface); }
-.cjm-metric-value { font-size: max(13px, .7rem); }
-.cjm-metric-target, .cjm-metric-verdict { color: var(--cjm-muted); font-size: max(12px, .6rem); }
-.cjm-metric-verdict { display: flex; flex-wrap: wrap; gap: 0 .45rem; }
-.cjm-metric-missed .cjm-gap { color: var(--cjm-sev-high); font-weight: 600; }
-.cjm-metric-met .cjm-gap { color: var(--cjm-emo-2); font-weight: 600; }
-.cjm-blueprint .cjm-label { font-weight: 700; }
-.cjm-lane-items > li { background: var(--cjm-surface); }
+.cjm-canvas-frame .cjm-severity-chip { background: var(--cjm-sev); border-color: var(--cjm-sev); color: var(--cjm-on-marker); font-weight: 700; }
+.cjm-canvas-frame .cjm-canvas .cjm-opportunity { border: 1px dashed var(--cjm-border); display: flex; flex-direction: column; gap: .2rem; }
+.cjm-canvas-frame .cjm-chips { display: flex; flex-wrap: wrap; gap: .2rem; }
+.cjm-canvas-frame .cjm-status-done { border-style: solid; font-weight: 700; }
+.cjm-canvas-frame .cjm-status-in-progress { border-style: solid; }
+.cjm-canvas-frame .cjm-canvas a.cjm-link { text-decoration: none; font-weight: 600; }
+.cjm-canvas-frame .cjm-canvas .cjm-metric { display: flex; flex-direction: column; background: var(--cjm-surface); }
+.cjm-canvas-frame .cjm-metric-value { font-size: max(13px, .7rem); }
+.cjm-canvas-frame .cjm-metric-target, .cjm-canvas-frame .cjm-metric-verdict { color: var(--cjm-muted); font-size: max(12px, .6rem); }
+.cjm-canvas-frame .cjm-metric-verdict { display: flex; flex-wrap: wrap; gap: 0 .45rem; }
+.cjm-canvas-frame .cjm-metric-missed .cjm-gap { color: var(--cjm-sev-high); font-weight: 600; }
+.cjm-canvas-frame .cjm-metric-met .cjm-gap { color: var(--cjm-emo-2); font-weight: 600; }
+.cjm-canvas-frame .cjm-blueprint .cjm-label { font-weight: 700; }
+.cjm-canvas-frame .cjm-canvas .cjm-lane-items > li { background: var(--cjm-surface); }
 
 /* The emotion curve: points at 50%% of their stage's cell, the line an SVG over the stage
    columns in column units, so both stay on the column centres at any width. */
-.cjm-lane-emotion > .cjm-label { grid-column: 1; grid-row: 1; }
-.cjm-lane-emotion > .cjm-label .cjm-scale { display: block; }
-.cjm-scale { font-weight: 400; color: var(--cjm-muted); font-size: max(12px, .6rem); line-height: 1; }
-.cjm-scale > span { position: absolute; right: .55rem; transform: translateY(-50%%); }
-.cjm-scale > :nth-child(1) { top: var(--cjm-pad); }
-.cjm-scale > :nth-child(2) { top: calc(var(--cjm-pad) + 2 * var(--cjm-level)); }
-.cjm-scale > :nth-child(3) { top: calc(var(--cjm-pad) + 4 * var(--cjm-level)); }
-.cjm-curve { grid-column: 2 / -1; grid-row: 1; position: relative; pointer-events: none; }
-.cjm-curve svg { position: absolute; left: 0; top: var(--cjm-pad); width: 100%%; height: calc(4 * var(--cjm-level)); overflow: visible; }
-.cjm-guide { stroke: var(--cjm-rule); stroke-width: 1; vector-effect: non-scaling-stroke; }
-.cjm-guide-zero { stroke: var(--cjm-border); stroke-dasharray: 2 3; }
-.cjm-curve-line { fill: none; stroke: var(--cjm-muted); stroke-width: 2.5; stroke-linejoin: round; vector-effect: non-scaling-stroke; }
-.cjm-curve-gap { stroke-dasharray: 5 5; stroke-width: 1.5; }
-.cjm-emotion-cell { grid-row: 1; position: relative; padding: 0;
+.cjm-canvas-frame .cjm-lane-emotion > .cjm-label { grid-column: 1; grid-row: 1; }
+.cjm-canvas-frame .cjm-lane-emotion > .cjm-label .cjm-scale { display: block; }
+.cjm-canvas-frame .cjm-scale { font-weight: 400; color: var(--cjm-muted); font-size: max(12px, .6rem); line-height: 1; }
+.cjm-canvas-frame .cjm-scale > span { position: absolute; right: .55rem; transform: translateY(-50%%); }
+.cjm-canvas-frame .cjm-scale > :nth-child(1) { top: var(--cjm-pad); }
+.cjm-canvas-frame .cjm-scale > :nth-child(2) { top: calc(var(--cjm-pad) + 2 * var(--cjm-level)); }
+.cjm-canvas-frame .cjm-scale > :nth-child(3) { top: calc(var(--cjm-pad) + 4 * var(--cjm-level)); }
+.cjm-canvas-frame .cjm-curve { grid-column: 2 / -1; grid-row: 1; position: relative; pointer-events: none; }
+.cjm-canvas-frame .cjm-curve svg { position: absolute; left: 0; top: var(--cjm-pad); width: 100%%; height: calc(4 * var(--cjm-level)); overflow: visible; }
+.cjm-canvas-frame .cjm-guide { stroke: var(--cjm-rule); stroke-width: 1; vector-effect: non-scaling-stroke; }
+.cjm-canvas-frame .cjm-guide-zero { stroke: var(--cjm-border); stroke-dasharray: 2 3; }
+.cjm-canvas-frame .cjm-curve-line { fill: none; stroke: var(--cjm-muted); stroke-width: 2.5; stroke-linejoin: round; vector-effect: non-scaling-stroke; }
+.cjm-canvas-frame .cjm-curve-gap { stroke-dasharray: 5 5; stroke-width: 1.5; }
+.cjm-canvas-frame .cjm-emotion-cell { grid-row: 1; position: relative; padding: 0;
   height: calc(2 * var(--cjm-pad) + 4 * var(--cjm-level) + 1.7rem); }
-.cjm-point { position: absolute; z-index: 1; left: 50%%; top: calc(var(--cjm-pad) + var(--cjm-y) * var(--cjm-level));
+.cjm-canvas-frame .cjm-point { position: absolute; z-index: 1; left: 50%%; top: calc(var(--cjm-pad) + var(--cjm-y) * var(--cjm-level));
   width: .8rem; height: .8rem; border-radius: 50%%; transform: translate(-50%%, -50%%);
   background: var(--cjm-emo); border: 2px solid var(--cjm-bg); box-shadow: 0 0 0 1.5px var(--cjm-emo); }
-.cjm-feeling { position: absolute; z-index: 1; left: 50%%; width: max-content; max-width: calc(100%% - .5rem);
+.cjm-canvas-frame .cjm-feeling { position: absolute; z-index: 1; left: 50%%; width: max-content; max-width: calc(100%% - .5rem);
   text-align: center; line-height: 1.2; font-size: max(12px, .6rem); padding: 0 .2rem; border-radius: .2rem;
   background: color-mix(in srgb, var(--cjm-bg) 88%%, transparent); }
-.cjm-feeling-below { top: calc(var(--cjm-pad) + var(--cjm-y) * var(--cjm-level) + .55rem); transform: translateX(-50%%); }
-.cjm-feeling-above { top: calc(var(--cjm-pad) + var(--cjm-y) * var(--cjm-level) - .55rem); transform: translate(-50%%, -100%%); }
-.cjm-pain-marker, .cjm-pain-sample { display: inline-block; padding: 0 .4rem; border-radius: .6rem; white-space: nowrap;
+.cjm-canvas-frame .cjm-feeling-below { top: calc(var(--cjm-pad) + var(--cjm-y) * var(--cjm-level) + .55rem); transform: translateX(-50%%); }
+.cjm-canvas-frame .cjm-feeling-above { top: calc(var(--cjm-pad) + var(--cjm-y) * var(--cjm-level) - .55rem); transform: translate(-50%%, -100%%); }
+.cjm-canvas-frame .cjm-pain-marker, .cjm-canvas-frame .cjm-pain-sample { display: inline-block; padding: 0 .4rem; border-radius: .6rem; white-space: nowrap;
   font-weight: 700; font-size: max(12px, .6rem); line-height: 1.6; background: var(--cjm-sev, var(--cjm-sev-high));
   color: var(--cjm-on-marker); }
-.cjm-pain-marker { position: absolute; left: 50%%; bottom: .35rem; transform: translateX(-50%%); }
+.cjm-canvas-frame .cjm-pain-marker { position: absolute; left: 50%%; bottom: .35rem; transform: translateX(-50%%); }
 
 /* The blueprint's lines: a labelled rule across every column. */
-.cjm-line { position: relative; border-top: 0; min-height: 1.5rem; }
-.cjm-line::after { content: ""; position: absolute; left: 0; right: 0; top: 50%%; border-top: 2px dashed var(--cjm-border); }
-.cjm-line-interaction::after { border-top-style: solid; }
-.cjm-line-label { position: sticky; left: 0; z-index: 3; grid-column: 1 / -1; justify-self: start; align-self: center;
+.cjm-canvas-frame .cjm-line { position: relative; border-top: 0; min-height: 1.5rem; }
+.cjm-canvas-frame .cjm-line::after { content: ""; position: absolute; left: 0; right: 0; top: 50%%; border-top: 2px dashed var(--cjm-border); }
+.cjm-canvas-frame .cjm-line-interaction::after { border-top-style: solid; }
+.cjm-canvas-frame .cjm-line-label { position: sticky; left: 0; z-index: 3; grid-column: 1 / -1; justify-self: start; align-self: center;
   margin-left: .3rem; padding: 0 .45rem; background: var(--cjm-bg); color: var(--cjm-muted);
   font-size: max(12px, .6rem); font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
 
-.cjm-legend { display: flex; flex-wrap: wrap; gap: .35rem 1.4rem; margin-top: .5rem; color: var(--cjm-muted); font-size: max(12px, .6rem); }
-.cjm-legend-group { display: flex; flex-wrap: wrap; gap: .2rem .7rem; align-items: center; }
-.cjm-legend-title { font-weight: 700; color: var(--cjm-fg); }
-.cjm-legend-item { display: inline-flex; align-items: center; gap: .25rem; }
-.cjm-swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: .2rem; background: var(--cjm-sev); }
+.cjm-canvas-frame .cjm-legend { display: flex; flex-wrap: wrap; gap: .35rem 1.4rem; margin-top: .5rem; color: var(--cjm-muted); font-size: max(12px, .6rem); }
+.cjm-canvas-frame .cjm-legend-group { display: flex; flex-wrap: wrap; gap: .2rem .7rem; align-items: center; }
+.cjm-canvas-frame .cjm-legend-title { font-weight: 700; color: var(--cjm-fg); }
+.cjm-canvas-frame .cjm-legend-item { display: inline-flex; align-items: center; gap: .25rem; }
+.cjm-canvas-frame .cjm-swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: .2rem; background: var(--cjm-sev); }
 
-.cjm-card-label { display: none; }
+.cjm-canvas-frame .cjm-card-label { display: none; }
 /* Tablets: a narrower label column; the canvas scrolls sideways a stage at a time. */
 @container (max-width: 48rem) {
   .cjm-canvas-frame { --cjm-label-width: %(phone_label)srem; }
-  .cjm-canvas { scroll-snap-type: x proximity; scroll-padding-left: var(--cjm-label-width); }
-  .cjm-stage { scroll-snap-align: start; }
+  .cjm-canvas-frame .cjm-canvas { scroll-snap-type: x proximity; scroll-padding-left: var(--cjm-label-width); }
+  .cjm-canvas-frame .cjm-stage { scroll-snap-align: start; }
 }
 /* Phones: a card per stage, read top to bottom, each lane under its own small heading.
    The grid's cells are reordered (stage by stage) rather than duplicated in the page. */
 @container (max-width: 30rem) {
-  .cjm-canvas { overflow: visible; border: 0; background: none; }
-  .cjm-grid { display: flex; flex-direction: column; min-width: 0; }
-  .cjm-row { display: contents; }
-  .cjm-row > * { order: calc(var(--cjm-s, 0) * 100 + var(--cjm-r, 0)); }
-  .cjm-row > .cjm-label, .cjm-line, .cjm-curve, .cjm-empty { display: none; }
-  .cjm-head { position: static; }
-  .cjm-stage { margin-top: 1rem; border: 1px solid var(--cjm-border); border-top: .35rem solid var(--cjm-emo, var(--cjm-border)); border-radius: .2rem .2rem 0 0; }
-  .cjm-stage[style*="--cjm-s:1;"], .cjm-stage[style$="--cjm-s:1"] { margin-top: 0; }
-  .cjm-grid .cjm-row > .cjm-cell { border: 1px solid var(--cjm-border); border-top: 0; padding: .35rem .6rem .5rem; }
-  .cjm-card-label { display: block; margin-bottom: .2rem; color: var(--cjm-muted); font-size: max(12px, .6rem); font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
-  .cjm-emotion-cell { height: auto; display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .5rem; }
-  .cjm-emotion-cell > .cjm-card-label { flex-basis: 100%%; margin: 0; }
-  .cjm-emotion-cell > .cjm-point, .cjm-emotion-cell > .cjm-feeling, .cjm-emotion-cell > .cjm-pain-marker { position: static; transform: none; max-width: none; }
-  .cjm-emotion-cell > .cjm-point { flex: none; }
-  .cjm-emotion-cell > .cjm-feeling { background: none; padding: 0; text-align: left; }
+  .cjm-canvas-frame .cjm-canvas { overflow: visible; border: 0; background: none; }
+  .cjm-canvas-frame .cjm-grid { display: flex; flex-direction: column; min-width: 0; }
+  .cjm-canvas-frame .cjm-row { display: contents; }
+  .cjm-canvas-frame .cjm-row > * { order: calc(var(--cjm-s, 0) * 100 + var(--cjm-r, 0)); }
+  .cjm-canvas-frame .cjm-row > .cjm-label, .cjm-canvas-frame .cjm-line, .cjm-canvas-frame .cjm-curve, .cjm-canvas-frame .cjm-empty { display: none; }
+  .cjm-canvas-frame .cjm-head { position: static; }
+  .cjm-canvas-frame .cjm-stage { margin-top: 1rem; border: 1px solid var(--cjm-border); border-top: .35rem solid var(--cjm-emo, var(--cjm-border)); border-radius: .2rem .2rem 0 0; }
+  .cjm-canvas-frame .cjm-stage[style*="--cjm-s:1;"], .cjm-canvas-frame .cjm-stage[style$="--cjm-s:1"] { margin-top: 0; }
+  .cjm-canvas-frame .cjm-grid .cjm-row > .cjm-cell { border: 1px solid var(--cjm-border); border-top: 0; padding: .35rem .6rem .5rem; }
+  .cjm-canvas-frame .cjm-card-label { display: block; margin-bottom: .2rem; color: var(--cjm-muted); font-size: max(12px, .6rem); font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
+  .cjm-canvas-frame .cjm-emotion-cell { height: auto; display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .5rem; }
+  .cjm-canvas-frame .cjm-emotion-cell > .cjm-card-label { flex-basis: 100%%; margin: 0; }
+  .cjm-canvas-frame .cjm-emotion-cell > .cjm-point, .cjm-canvas-frame .cjm-emotion-cell > .cjm-feeling, .cjm-canvas-frame .cjm-emotion-cell > .cjm-pain-marker { position: static; transform: none; max-width: none; }
+  .cjm-canvas-frame .cjm-emotion-cell > .cjm-point { flex: none; }
+  .cjm-canvas-frame .cjm-emotion-cell > .cjm-feeling { background: none; padding: 0; text-align: left; }
 }
 %(fits)s
 /* Full-width persona pages: no navigation or table of contents beside the canvas (front

@@ -179,6 +179,12 @@ def _renderer(site: SiteBuild, options: SiteOptions) -> Renderer | None:
 _PAGE_DIAGRAMS = frozenset({"overview", "emotions", "journey"})
 
 
+# The journey fits its column (6 stages keep 12 px text on a full-width page); the charts
+# across personas sit in a narrow column and would shrink to unreadable: they keep 85% of
+# their size and scroll sideways.
+_MIN_SCALE = {"overview": 0.85, "emotions": 0.85, "emotion": 0.85}
+
+
 def _download_src(paths: SitePaths, persona_id: str, name: str) -> str:
     return paths.diagram_source(persona_id, name) if persona_id else paths.overview_source(name)
 
@@ -194,7 +200,8 @@ def _draw_for_pages(site: SiteBuild, renderer: Renderer, sources: list[tuple[str
 def _render_diagrams(site: SiteBuild, renderer: Renderer, sources: list[tuple[str, str, str]]) -> list[Asset]:
     """Draw `sources` into `site.diagrams` (several at once); returns their `.dot` downloads."""
     results = renderer.render_all(
-        RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name)) for pid, name, dot in sources
+        RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name), min_scale=_MIN_SCALE.get(name))
+        for pid, name, dot in sources
     )
     assets = []
     for pid, name, dot in sources:
