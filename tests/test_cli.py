@@ -7,10 +7,7 @@ installed console script, as CI and pre-commit do.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -20,6 +17,7 @@ from cjm_plugin.cli import main
 from cjm_plugin.diagnostics import Diagnostic, format_github
 
 from helpers_maps import FULL, MINIMAL, REPO, write
+from commands import tool
 
 VOCABULARY = """\
 stages:
@@ -188,11 +186,14 @@ def test_format_github_escaping():
 
 
 def test_new_writes_a_map_that_validates(project, capsys):
-    code, out, _ = run(capsys, "new", "Hotel guest")
+    code, out, err = run(capsys, "new", "Hotel guest")
     assert code == 0
     assert out == "wrote maps/hotel-guest.yml; run `cjm validate` after editing it\n"
+    # No vocabulary: the map gets the usual stages, and the user learns how to get one.
+    assert "maps/_vocabulary.yml not found" in err and "`cjm init` writes one" in err
     text = (project / "maps" / "hotel-guest.yml").read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../schema/map.schema.json\n")
+    # No schema in the project: no `$schema` line pointing at a file that is not there.
+    assert "$schema" not in text
     assert run(capsys, "validate", "--strict") == (0, "1 map(s) valid\n", "")
 
 
@@ -287,7 +288,14 @@ def test_schema_out_writes_a_file(project, capsys):
 
 @pytest.mark.parametrize(
     "committed, flags",
-    [("schema/map.schema.json", []), ("schema/vocabulary.schema.json", ["--vocabulary"])],
+    [
+        ("schema/map.schema.json", []),
+        ("schema/vocabulary.schema.json", ["--vocabulary"]),
+        ("schema/research.schema.json", ["--research"]),
+        # The copies installed with the package, which `cjm init` writes into a new project.
+        ("plugins/cjm_plugin/schemas/map.schema.json", []),
+        ("plugins/cjm_plugin/schemas/vocabulary.schema.json", ["--vocabulary"]),
+    ],
 )
 def test_committed_schema_files_are_up_to_date(capsys, committed, flags):
     code, out, _ = run(capsys, "schema", *flags)
@@ -318,8 +326,7 @@ def test_version(capsys):
 
 
 def _console_script() -> str:
-    beside_python = Path(sys.executable).parent / "cjm"
-    found = str(beside_python) if beside_python.is_file() else shutil.which("cjm")
+    found = tool("cjm")
     if not found:
         pytest.skip("the `cjm` console script is not installed (pip install -e .)")
     return found

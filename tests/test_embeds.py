@@ -173,29 +173,35 @@ def test_embed_in_a_page_left_out_of_the_nav(tmp_path):
     assert "Purchase" in _cells(read(site, "hidden/"))
 
 
+# (block, message, where the message points: the option it is about, or the opening fence)
 MISUSES = [
-    ("show: glance\npersona: anne", "unknown persona `ann` ", None),
-    ("show: glance\npersona: anne", "unknown persona `anne` (did you mean `ann`?); personas: `ann`, `bob`", None),
-    ("show: glanse\npersona: ann", "unknown view `glanse` (did you mean `glance`", None),
-    ("persona: ann", "add `show:` with one of", None),
-    ("show: glance", "`glance` needs `persona:` with one of `ann`, `bob`", None),
-    ("show: touchpoints\nchanel: web", "`touchpoints` takes no option `chanel` (did you mean `channel`?)", None),
-    ("show: touchpoints\nchannel: webb", "no item has channel `webb` (did you mean `web`?); channels in use: `print`, `web`", None),
-    ("show: touchpoints\npersona: ann\nstage: purchse", "unknown stage `purchse` of `ann` (did you mean `purchase`?)", None),
-    ("show: pain-points\nseverity: urgent", "severity `urgent` is not `low`, `medium` or `high`", None),
-    ("show: opportunities\nowner: Sales", "no item has owner `Sales`", None),
-    ("show: [glance", "the block is not valid YAML", None),
-    ("just text", "write the block as `key: value` lines", None),
+    ("show: glance\npersona: anne", "unknown persona `ann` ", "7:10"),
+    ("show: glance\npersona: anne", "unknown persona `anne` (did you mean `ann`?); personas: `ann`, `bob`", "7:10"),
+    ("show: glanse\npersona: ann", "unknown view `glanse` (did you mean `glance`", "6:7"),
+    ("persona: ann", "add `show:` with one of", "5:1"),
+    ("show: glance", "`glance` needs `persona:` with one of `ann`, `bob`", "5:1"),
+    ("show: touchpoints\nchanel: web", "`touchpoints` takes no option `chanel` (did you mean `channel`?)", "7:9"),
+    ("show: touchpoints\nchannel: webb", "no item has channel `webb` (did you mean `web`?); channels in use: `print`, `web`", "7:10"),
+    ("show: touchpoints\npersona: ann\nstage: purchse", "unknown stage `purchse` of `ann` (did you mean `purchase`?)", "8:8"),
+    ("show: pain-points\nseverity: urgent", "severity `urgent` is not `low`, `medium` or `high`", "7:11"),
+    ("show: opportunities\nowner: Sales", "no item has owner `Sales`", "7:8"),
+    ("show: [glance", "the block is not valid YAML", "6:7"),
+    ("just text", "write the block as `key: value` lines", "6:1"),
+    ("show: glance\npersona:", "`persona` is empty", "7:9"),
+    ("show: [glance, journey]\npersona: ann", "`show` must be text, not a list", "6:7"),
+    ("show: {a: b}\npersona: ann", "`show` must be text, not a mapping", "6:7"),
+    ("show: glance\npersona: no", "unknown persona `no`", "7:10"),  # YAML 1.1 read `no` as False
+    ("show: glance\npersona: ann\npersona: bob", "duplicate key `persona` (first at line 2)", "8:1"),
 ]
 
 
-@pytest.mark.parametrize("body, message, _", [m for m in MISUSES if m[1] != "unknown persona `ann` "])
-def test_misuse_is_a_warning_with_page_line_and_nearest_names(tmp_path, caplog, body, message, _):
+@pytest.mark.parametrize("body, message, at", [m for m in MISUSES if m[1] != "unknown persona `ann` "])
+def test_misuse_is_a_warning_with_page_line_and_nearest_names(tmp_path, caplog, body, message, at):
     page = f"# Report\n\nIntro.\n\n```cjm\n{body}\n```\n\nThe rest of the page.\n"
     site = build_site(_site(tmp_path, page), strict=False)
     warnings = [r.getMessage() for r in caplog.records if "cjm block" in r.getMessage()]
     assert len(warnings) == 1, warnings
-    assert warnings[0].startswith("docs/report.md:5: cjm block: "), warnings[0]
+    assert warnings[0].startswith(f"docs/report.md:{at}: cjm block: "), warnings[0]
     assert message in warnings[0]
     soup = BeautifulSoup(read(site, "report/"), "html.parser")
     assert message in soup.select_one("article .cjm-embed-error").get_text()
@@ -210,7 +216,7 @@ def test_misuse_fails_a_strict_build(tmp_path):
 def test_line_numbers_count_front_matter(tmp_path, caplog):
     page = "---\ntitle: Report\n---\n\n# Report\n\n```cjm\nshow: nothing\n```\n"
     build_site(_site(tmp_path, page), strict=False)
-    assert any(r.getMessage().startswith("docs/report.md:7: cjm block: unknown view")
+    assert any(r.getMessage().startswith("docs/report.md:8:7: cjm block: unknown view")
                for r in caplog.records)
 
 

@@ -23,6 +23,7 @@ import time
 import tracemalloc
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import unquote
 
 import markdown
 import pytest
@@ -197,7 +198,7 @@ def test_svg_links_are_relative_and_resolve(corpus_site):
             if url is None:
                 continue
             checked += 1
-            target = (corpus_site.site / page).parent / url.split("#")[0]
+            target = (corpus_site.site / page).parent / unquote(url.split("#")[0])
             assert (target / "index.html").resolve().is_file() or target.resolve().is_file(), (page, url)
     assert checked > len(VALID)  # every journey diagram links its stages
 

@@ -6,6 +6,7 @@ import hashlib
 import time
 from pathlib import Path
 
+import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -198,7 +199,7 @@ def test_every_edit_of_a_map_gives_the_pages_a_build_from_scratch_gives(tmp_path
     repo = Path(__file__).resolve().parent.parent
     maps = tmp_path / "maps"
     maps.mkdir()
-    for name in ("_vocabulary.yml", "brand-manager.yml"):
+    for name in ("_vocabulary.yml", "_research.yml", "brand-manager.yml"):
         (maps / name).write_text((repo / "maps" / name).read_text(encoding="utf-8"), encoding="utf-8")
     (maps / "minimal.yml").write_text(MINIMAL_MAP, encoding="utf-8")  # shares two stages
     original = yaml.safe_load((maps / "brand-manager.yml").read_text(encoding="utf-8"))
@@ -231,3 +232,64 @@ def test_every_edit_of_a_map_gives_the_pages_a_build_from_scratch_gives(tmp_path
         target[path[-1]] = _changed(target[path[-1]])
         (maps / "brand-manager.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         assert incremental() == fresh(), path
+
+
+LINKED = {
+    "_research.yml": "evidence:\n  - {id: calls, kind: support, title: Call log, date: 2026-05}\n",
+    "a.yml": """\
+persona:
+  name: A persona
+stages:
+  - name: Awareness
+    evidence: [calls]
+    pain_points:
+      - {id: slow, text: Slow replies, severity: high, evidence: [calls]}
+""",
+    "b.yml": """\
+persona:
+  name: B persona
+stages:
+  - name: Purchase
+    opportunities:
+      - {id: faster, text: Faster replies, addresses: [a/slow], impact: 4, effort: 2}
+""",
+}
+
+
+@pytest.mark.parametrize("edit", [
+    ("a.yml", "Slow replies", "Very slow replies"),         # shown on b's page ("addresses")
+    ("a.yml", "severity: high", "severity: low"),
+    ("b.yml", "Faster replies", "Quicker replies"),         # shown on a's page ("addressed by")
+    ("b.yml", "addresses: [a/slow]", "addresses: []"),
+    ("_research.yml", "Call log", "Call centre log"),        # shown wherever it is cited
+    ("_research.yml", "kind: support", "kind: survey"),
+])
+def test_edits_reach_the_pages_of_linked_maps_and_the_evidence(tmp_path, edit):
+    """A map's pages show items of other maps (links) and the research file's titles: an edit
+    of either regenerates them, and the pages equal those of a build from scratch."""
+    from cjm_plugin.catalog import load_project
+    from cjm_plugin.site import FileStore, SiteOptions, build_site
+
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    for name, text in LINKED.items():
+        (maps / name).write_text(text, encoding="utf-8")
+    options = SiteOptions(diagrams=False)
+
+    def pages(store=None):
+        site = build_site(load_project([maps], base=tmp_path), options, store=store)
+        if store is not None:
+            return {f.src: f.path.read_bytes() for f in site.files}
+        return {p.src: p.content.encode("utf-8") for p in site.pages} | {
+            a.src: a.content if isinstance(a.content, bytes) else a.content.encode("utf-8") for a in site.assets}
+
+    store = FileStore(tmp_path / "store")
+    before = pages(store)
+    name, old, new = edit
+    path = maps / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    after = pages(FileStore(tmp_path / "store"))
+    assert after == pages()
+    changed = {src for src in after if after[src] != before.get(src)}
+    other = "journeys/b/purchase.md" if name == "a.yml" else "journeys/a/awareness.md"
+    assert other in changed or name == "_research.yml" and "journeys/a/awareness.md" in changed, changed

@@ -312,11 +312,14 @@ def test_default_persona_id_is_the_file_stem(tmp_path):
 
 
 def test_default_stage_id_is_the_slug_of_the_name(tmp_path):
-    text = HEAD + "stages:\n  - name: Sign-up & pay!\n  - name: Café Straße\n  - name: 支付\n  - name: X\n    id: own\n"
+    text = HEAD + ("stages:\n  - name: Sign-up & pay!\n  - name: Café Straße\n  - name: 支付\n  - name: X\n"
+                   "    id: own\n  - name: 认知 阶段\n  - name: \"🙂\"\n")
     project = load(tmp_path, {"ann.yml": text})
     assert project.diagnostics == []
-    # A name with no ASCII letters falls back to its position.
-    assert [s.id for s in project.maps[0].map.stages] == ["sign-up-pay", "cafe-strae", "stage-3", "own"]
+    # Latin letters lose their accents; other scripts keep their letters (`stage-3` made
+    # the stages of two personas one shared stage); no letter at all: a hash of the name.
+    assert [s.id for s in project.maps[0].map.stages] == [
+        "sign-up-pay", "cafe-strasse", "支付", "own", "认知-阶段", "stage-d06f1525"]
 
 
 # --- links -----------------------------------------------------------------------------
@@ -368,7 +371,8 @@ def test_empty_file(tmp_path, content):
 
 
 @pytest.mark.parametrize(
-    "content, kind", [("- a\n- b\n", "a list"), ("hello\n", "`hello`"), ("'42'\n", "`42`")]
+    # Text is not quoted: the file may be a symlink to a file that is not a map at all.
+    "content, kind", [("- a\n- b\n", "a list"), ("hello\n", "text"), ("'42'\n", "text")]
 )
 def test_not_a_mapping(tmp_path, content, kind):
     message = only_message(tmp_path, "bad.yml", content)
@@ -383,7 +387,7 @@ def test_latin1_file_points_at_the_first_bad_byte(tmp_path):
 
 def test_utf16_file(tmp_path):
     message = only_message(tmp_path, "bad.yml", MINIMAL.encode("utf-16"))
-    assert_message(message, "maps/bad.yml:1:1:", "not UTF-8 (byte 0xff)")
+    assert_message(message, "maps/bad.yml:1:1:", "not UTF-8 but UTF-16", "save it as UTF-8")
 
 
 def test_column_after_multibyte_characters_counts_characters(tmp_path):
@@ -506,8 +510,9 @@ def test_messages_stay_on_one_line(tmp_path):
     found = messages(tmp_path, {"bad.yml": text})
     assert found == [
         "maps/bad.yml:1:10: `persona` must be a mapping of `key: value` lines, not `Ann\\nLee\\n`",
-        "maps/bad.yml:7:5: unknown key `a\\nb`; known keys here: `actions`, `description`, `emotion`,"
-        " `feeling`, `id`, `lanes`, `metrics`, `name`, `objective`, `opportunities`, `pain_points`,"
+        "maps/bad.yml:7:5: unknown key `a\\nb`; known keys here: `actions`, `confidence`,"
+        " `description`, `emotion`, `evidence`, `feeling`, `id`, `lanes`, `metrics`,"
+        " `moment_of_truth`, `name`, `objective`, `opportunities`, `pain_points`,"
         " `thoughts`, `touchpoints`",
     ]
 
@@ -552,6 +557,23 @@ def test_deep_flow_nesting_is_rejected_quickly(tmp_path, depth):
     message = only_message(tmp_path, "bad.yml", "a: " + "[" * depth + "]" * depth + "\n")
     assert time.perf_counter() - start < 2
     assert_message(message, f"maps/bad.yml:1:{4 + MAX_DEPTH}:", f"at most {MAX_DEPTH} levels")
+
+
+@pytest.mark.parametrize("text, at", [
+    # Brackets in quoted text do not count; the first node past the limit is the 39th `[`
+    # (3 open mappings and a list above it), whatever PyYAML's own libyaml limit is.
+    ('a: "[[[[ {{{ é"\nb:\n  - c: ' + "[" * 2_000 + "\n", "3:46"),
+    ("".join("  " * i + f"k{i}:\n" for i in range(30)) + "  " * 30 + "v: " + "[" * 3_000 + "\n",
+     "31:74"),
+])
+def test_deep_flow_nesting_is_placed_at_the_first_node_past_the_limit(tmp_path, text, at):
+    message = only_message(tmp_path, "bad.yml", text)
+    assert_message(message, f"maps/bad.yml:{at}:", f"nested too deeply; maps need at most {MAX_DEPTH}")
+
+
+def test_a_syntax_error_before_deep_flow_nesting_is_reported_first(tmp_path):
+    message = only_message(tmp_path, "bad.yml", "a: [x, y: z: w, " + "[" * 2_000 + "\n")
+    assert_message(message, "maps/bad.yml:1:12:", "YAML syntax error", "close the `[`")
 
 
 def test_deep_block_nesting_is_rejected(tmp_path):

@@ -29,6 +29,9 @@ EXAMPLES = [loaded.id for loaded in load_project([REPO / "maps"]).maps]
 def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "maps").mkdir()
+    # As `cjm init` lays a project out: the `$schema` line of written maps points at this.
+    (tmp_path / "schema").mkdir()
+    shutil.copy(REPO / "schema" / "map.schema.json", tmp_path / "schema" / "map.schema.json")
     return tmp_path
 
 

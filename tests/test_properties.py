@@ -8,6 +8,7 @@ Markdown extensions a site would enable; one test runs a few real MkDocs builds.
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 from pathlib import Path
@@ -61,6 +62,14 @@ CANVAS_ATTRIBUTES = {"role", "tabindex", "aria-label", "aria-hidden", "focusable
                      "data-search-exclude"}
 CANVAS_DATA = re.compile(r"data-cjm-(canvas|stage|stages|lane|point|line)")
 CANVAS_STYLE = re.compile(r"(?:(?:--cjm-[a-z]+|grid-column):\d+;?)+")
+# The charts computed as SVG (portfolio matrix, funnel) and the attributes the insight views
+# put on their own elements: anchors, the filters' data, accessible names.
+CHART_ELEMENTS = {"svg", "g", "rect", "line", "circle", "text", "title", "a"}
+CHART_ATTRIBUTES = {"xmlns", "xmlns:xlink", "viewbox", "width", "height", "x", "y", "x1", "y1", "x2",
+                    "y2", "cx", "cy", "r", "rx", "fill", "stroke", "stroke-width", "stroke-dasharray",
+                    "font-size", "font-weight", "text-anchor", "transform", "role", "aria-labelledby", "id"}
+VIEW_ATTRIBUTES = {"role", "tabindex", "aria-label", "hidden"}
+ANCHOR_ID = re.compile(r"(pain|opportunity|evidence)-[a-z0-9_-]+|cjm-[a-z0-9_-]+title")
 
 
 def _optional(strategy):
@@ -131,8 +140,10 @@ def _html_problems(src: str, html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     found = markup_problems(soup, src)
     for element in soup.find_all(True):
+        chart = element.name == "svg" or element.find_parent("svg") is not None
         in_curve = element.name in CANVAS_SVG and element.find_parent(class_="cjm-curve") is not None
-        if element.name not in ALLOWED_ELEMENTS and not in_curve:
+        if element.name not in ALLOWED_ELEMENTS and not in_curve and \
+                not (chart and element.name in CHART_ELEMENTS):
             found.append(f"{src}: <{element.name}> element")
         for attribute, value in element.attrs.items():
             value = " ".join(value) if isinstance(value, list) else value
@@ -141,14 +152,22 @@ def _html_problems(src: str, html: str) -> list[str]:
                           if not c.startswith("cjm-") and c not in TEMPLATE_CLASSES]
             elif attribute == "style":
                 if not re.fullmatch(r"text-align: (left|right|center);", value) and \
-                        not CANVAS_STYLE.fullmatch(value):
+                        not CANVAS_STYLE.fullmatch(value) and not (
+                        chart and re.fullmatch(r"(min-width:[\d.]+px;)?max-width:\d+px", value)):
                     found.append(f"{src}: style={value!r}")
-            elif attribute in ("href", "src"):
+            elif attribute in ("href", "src", "xlink:href"):
                 if url_scheme(value) not in ("", "http", "https", "mailto"):
                     found.append(f"{src}: {attribute}={value!r}")
             elif CANVAS_DATA.fullmatch(attribute):
                 if not re.fullmatch(r"[a-z0-9-]+", value):
                     found.append(f"{src}: {attribute}={value!r}")
+            elif attribute == "id":
+                if not ANCHOR_ID.fullmatch(value):
+                    found.append(f"{src}: id={value!r} on <{element.name}>")
+            elif chart and attribute in CHART_ATTRIBUTES or attribute in VIEW_ATTRIBUTES:
+                continue
+            elif attribute.startswith("data-cjm-"):
+                continue  # the portfolio filters' values: map text, quoted and escaped
             elif attribute not in ("title", "alt", "markdown", *CANVAS_ATTRIBUTES):
                 found.append(f"{src}: attribute {attribute}={value!r} on <{element.name}>")
     return found
@@ -281,6 +300,165 @@ def test_random_maps_in_a_real_site(tmp_path_factory, maps):
     for loaded in project.maps:
         heading = built.soup(f"journeys/{loaded.id}/").select_one("article h1")
         assert normal(loaded.map.persona.name) in normal(heading.get_text(" "))
+
+
+# --- ```cjm blocks in hand-written pages -----------------------------------------------------
+
+OPTION_KEYS = ["show", "persona", "stage", "channel", "owner", "status", "severity", "<<", "x",
+               "\"a\\nb\"", "? [a]", "show "]
+OPTION_VALUES = ["glance", "touchpoints", "pain-points", "opportunities", "journey", "emotion",
+                 "ann", "bob", "no", "01", "awareness", "purchase", "web", "Marketing", "high",
+                 "[a, b]", "{a: b}", "", "~", "*a", "&a x", "!!python/object:os.system x",
+                 "\"open", "[", "'x'", "\"\\ud800\"", "CJMEMBED1X", "cjmembed00n1x"]
+
+
+@st.composite
+def cjm_blocks(draw, last: bool = False) -> tuple[str, bool]:
+    """(Markdown, whether it holds a live block): a block, maybe indented (admonitions), in
+    a longer fence or an HTML comment (then never live), or, when `last` on the page, not
+    closed (before another block, that block's fence would close it, as in Markdown)."""
+    lines = [f"{draw(st.sampled_from(OPTION_KEYS))}: {draw(st.one_of(st.sampled_from(OPTION_VALUES), TEXT))}"
+             for _ in range(draw(st.integers(0, 4)))]
+    fence = draw(st.sampled_from(["```", "````", "~~~"]))
+    info = draw(st.sampled_from(["cjm", "cjm ", "{.cjm}", " cjm"]))
+    indent = draw(st.sampled_from(["", "    ", "  "]))
+    # One line per option, and nothing that ends the fence or a comment around it early (the
+    # block would then end there in Markdown too, and the test would not know it).
+    lines = [re.sub(r"[\n\r\x85\u2028\u2029`~]|<!--|-->", " ", line) for line in lines]
+    body = "".join(f"{indent}{line}\n" for line in lines)
+    block = f"{indent}{fence}{info}\n{body}{indent}{fence}\n"
+    wrapper = draw(st.sampled_from(["plain", "comment", "longer fence", "tilde fence"]
+                                   + (["unclosed"] if last else [])))
+    if wrapper == "comment":
+        return f"<!-- example\n\n{block}\n-->\n", False
+    if wrapper == "longer fence" and fence == "```":
+        return f"````markdown\n{block}````\n", False
+    if wrapper == "tilde fence" and fence != "~~~":
+        return f"~~~~\n{block}~~~~\n", False
+    if wrapper == "unclosed":
+        return f"{indent}{fence}{info}\n{body}\nThe end.\n", False
+    return block, True
+
+
+@st.composite
+def pages_with_blocks(draw) -> tuple[str, int]:
+    """(page, number of live blocks), with hostile text between the blocks."""
+    parts, live = ["# Report\n\n"], 0
+    count = draw(st.integers(1, 4))
+    for number in range(count):
+        parts.append(draw(TEXT).replace("`", "'").replace("~", "-").replace("<!--", "<!") + "\n\n")
+        block, is_live = draw(cjm_blocks(last=number == count - 1))
+        parts.append(block + "\n")
+        live += is_live
+    return "".join(parts), live
+
+
+_EMBED_PROJECT: dict = {}
+
+
+def _embed_renderer():
+    """A renderer over two small maps, loaded once (blocks are checked, not maps)."""
+    from cjm_plugin.embeds import EmbedRenderer
+    from cjm_plugin.pages import PageBuilder
+
+    if not _EMBED_PROJECT:
+        folder = Path(tempfile.mkdtemp(prefix="cjm-embeds-"))
+        (folder / "maps").mkdir()
+        (folder / "maps" / "ann.yml").write_text(
+            "persona:\n  name: Ann\nstages:\n  - name: Awareness\n    touchpoints:\n"
+            "      - {name: Poster, channel: web, owner: Marketing}\n    pain_points:\n"
+            "      - {text: Slow, severity: high}\n", encoding="utf-8")
+        (folder / "maps" / "bob.yml").write_text(
+            "persona:\n  name: Bob\nstages:\n  - name: Purchase\n    id: '01'\n", encoding="utf-8")
+        project = load_project([folder / "maps"], base=folder)
+        assert not project.diagnostics
+        _EMBED_PROJECT["renderer"] = EmbedRenderer(PageBuilder(project, PageOptions()))
+    return _EMBED_PROJECT["renderer"]
+
+
+@examples(300)
+@given(page=pages_with_blocks())
+def test_random_cjm_blocks_give_a_view_or_a_placed_one_line_message(page):
+    from cjm_plugin.embeds import EmbedError, extract
+
+    text, live = page
+    found = extract(text, first_line=3)
+    assert len(found.embeds) == live  # never a block in a comment, a longer fence, unclosed
+    lines = text.count("\n") + 3
+    for placeholder, embed in found.embeds.items():
+        assert found.markdown.count(placeholder) == 1
+        try:
+            kind, content = _embed_renderer().render(embed, "report.md")
+            assert kind in ("markdown", "html")
+        except EmbedError as error:
+            message = str(error)
+            line, column = embed.where(error)
+            assert 3 <= line <= lines and column >= 1, (line, column, message)
+            assert "\n" not in message and "\r" not in message and len(message) < 2000, message
+    # The page outside the blocks is left as it was.
+    outside = found.pattern.sub("", found.markdown)
+    assert all(piece in text for piece in outside.split("\n") if piece.strip())
+
+
+# --- hand-written pages beside generated paths ----------------------------------------------
+
+NEAR_GENERATED = ["journeys.md", "journeys/index.md", "journeys/README.md", "journeys/ann.md",
+                  "journeys/ann/index.md", "journeys/ann/awareness.md", "journeys/ann/awareness/index.md",
+                  "journeys/ann/purchase.md", "journeys/stages/awareness.md", "journeys/stages.md",
+                  "journeys/touchpoints.md", "journeys/backlog/index.md", "journeys/ann/notes.md",
+                  "journeys/notes.md", "journey.md", "journeys/bob/index.md"]
+
+
+@settings(max_examples=5, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(paths=st.lists(st.sampled_from(NEAR_GENERATED), min_size=1, max_size=4, unique=True),
+       directory_urls=st.booleans(), blocks=st.lists(pages_with_blocks(), min_size=1, max_size=2))
+def test_hand_written_pages_beside_generated_ones_are_never_replaced(
+        tmp_path_factory, paths, directory_urls, blocks):
+    from mkdocs.structure.files import File
+
+    root = tmp_path_factory.mktemp("beside")
+    two = ("persona:\n  name: {name}\nstages:\n  - name: Awareness\n    touchpoints:\n"
+           "      - {{name: Poster, channel: web, owner: Marketing}}\n  - name: Purchase\n")
+    docs = {"index.md": "# Home\n"}
+    for number, path in enumerate(paths):
+        page, _ = blocks[number % len(blocks)]
+        docs[path] = f"# Written page {number}\n\nHand-written text {number}.\n\n{page}"
+    config = make_site(root, maps={"ann.yml": two.format(name="Ann"), "bob.yml": two.format(name="Bob")},
+                       docs=docs, config={"use_directory_urls": directory_urls, "plugins": [
+                           "search", {"cjm": {"diagrams": False}}]})
+    handler = _Collect()
+    logging.getLogger("mkdocs").addHandler(handler)
+    try:
+        built = full_build(config_file=config, strict=False)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    generated_urls = {File(src, "", "", directory_urls).dest_uri for src in built.plugin.generated}
+    dests = [File(path, "", "", directory_urls).dest_uri for path in paths]
+    for number, path in enumerate(paths):
+        dest = dests[number]
+        if dests.count(dest) > 1:  # two hand-written pages at one URL: MkDocs' business
+            continue
+        html = (built.site / dest).read_text(encoding="utf-8")
+        assert f"Hand-written text {number}." in html, (path, dest)  # never replaced
+        if dest in generated_urls or any(dest == File(s, "", "", directory_urls).dest_uri
+                                         for s in _all_generated(built)):
+            assert any(f"docs/{path} is published at" in m for m in handler.messages), (path, handler.messages)
+    assert not [m for m in handler.messages if "Traceback" in m or "unexpected error" in m]
+
+
+def _all_generated(built) -> list[str]:
+    return [stored.src for stored in built.plugin.site.files]
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
 
 
 def test_hostile_alphabet_is_covered():

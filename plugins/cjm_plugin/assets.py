@@ -402,3 +402,9 @@ body {{ margin: 0; }}
 .cjm-standalone > .cjm-quote p {{ margin: 0; }}
 .cjm-standalone > .cjm-state-future {{ margin: 0 0 .4rem; font-size: .8rem; }}
 {CANVAS_STYLESHEET}"""
+
+# Evidence, confidence, links, metrics and the portfolio (insight_assets.py).
+from .insight_assets import INSIGHT_SCRIPT, INSIGHT_STYLESHEET  # noqa: E402
+
+STYLESHEET += INSIGHT_STYLESHEET
+SCRIPT += INSIGHT_SCRIPT

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from .diagrams.dot_source import signed, worst_severity
 from .load import LoadedMap
+from .metrics import status as metric_status
 from .model import Lane, Metric, Stage
 from .pages import format_measure
 from .text import MarkdownRenderer, escape, escape_url
@@ -107,27 +108,24 @@ class MetricCell:
 
 
 def metric_cell(metric: Metric, labels: Mapping[str, str] = LABELS) -> MetricCell:
-    """Value against target. Which way is better comes from `metric.better` when the model
-    has it (`higher` | `lower`); without it nothing is inferred: value, target and gap."""
-    better = getattr(metric, "better", None)
-    better = better if better in ("higher", "lower") else None
+    """Value against target, and which way is better (`metric.better`, when the map says:
+    `higher` or `lower`); without a direction nothing is inferred: value, target and gap.
+    The judgement is metrics.status, as on the stage and persona pages."""
     value = format_measure(metric.value, metric.unit)
-    if metric.target is None:
+    better = getattr(metric, "better", None)
+    judged = metric_status(metric)
+    if judged.gap is None:
         return MetricCell(metric.name, value, None, None, better, "unknown", None)
     target = format_measure(metric.target, metric.unit)
-    distance = abs(metric.value - metric.target)
-    gap = format_measure(round(distance, 6), metric.unit)
-    if better is None:
-        verdict = labels["metric.on_target"] if distance == 0 else labels["metric.gap"].format(gap=gap)
-        return MetricCell(metric.name, value, target, gap, None, "unknown", verdict)
-    ahead = metric.value >= metric.target if better == "higher" else metric.value <= metric.target
-    if distance == 0:
+    gap = format_measure(round(abs(judged.gap), 6), metric.unit)
+    if judged.gap == 0:
         verdict = labels["metric.on_target"]
-    elif ahead:
-        verdict = labels["metric.ahead"].format(gap=gap)
+    elif not judged.state:
+        verdict = labels["metric.gap"].format(gap=gap)
     else:
-        verdict = labels["metric.short"].format(gap=gap)
-    return MetricCell(metric.name, value, target, gap, better, "met" if ahead else "missed", verdict)
+        verdict = labels["metric.ahead" if judged.state == "on" else "metric.short"].format(gap=gap)
+    state = {"on": "met", "off": "missed"}.get(judged.state, "unknown")
+    return MetricCell(metric.name, value, target, gap, better if judged.state else None, state, verdict)
 
 
 @dataclass(frozen=True)

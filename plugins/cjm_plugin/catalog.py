@@ -13,12 +13,17 @@ from typing import Iterable
 
 from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
-from .load import LoadedMap, SourceFile, load_map, load_vocabulary
+from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
-from .store import write_atomic
+from .links import check_links
+from .research import RESEARCH_FILE, LoadedResearch, load_research
+from .safe_io import read_limited, write_atomic
 from .yaml_source import Positions
 
+MAX_CACHE_BYTES = 256 * 2**20  # the model cache of a 200-persona site is a few MB
+
 VOCABULARY_FILE = "_vocabulary.yml"
+VOCABULARY_NAMES = (VOCABULARY_FILE, "_vocabulary.yaml")
 MAP_SUFFIXES = (".yml", ".yaml")
 
 
@@ -30,6 +35,8 @@ class Project:
     vocabulary: Vocabulary | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
+    # `maps/_research.yml`, when there is one and it is valid (links.py checks against it).
+    research: LoadedResearch | None = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -44,34 +51,64 @@ class Project:
 
 
 def display_name(path: Path, base: Path) -> str:
-    """How messages name a file: relative to `base` (the project folder), with `/`."""
+    """How messages name a file: relative to `base` (the project folder), with `/`. Links
+    are not followed: a symlink in maps/ is named by its place in maps/, not its target."""
+    absolute = os.path.abspath(path)
     try:
-        return Path(os.path.relpath(path.resolve(), base)).as_posix()
+        return Path(os.path.relpath(absolute, base)).as_posix()
     except ValueError:  # another drive on Windows
-        return path.as_posix()
+        return Path(absolute).as_posix()
 
 
 def is_map_file(path: Path) -> bool:
     return path.suffix.lower() in MAP_SUFFIXES and not path.name.startswith(("_", "."))
 
 
+def _hidden(path: Path, folder: Path) -> bool:
+    """In a `_` or `.` folder below `folder` (drafts, notes): not read."""
+    return any(part.startswith(("_", ".")) for part in path.relative_to(folder).parent.parts)
+
+
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """(map files, folders they came from) for files and folders given by the user."""
+    """(map files, folders they came from) for files and folders given by the user.
+
+    Every entry of a folder whose name says "map" is listed, files or not: a dangling
+    symlink, a named pipe or a folder called `x.yml` gets a message, never silence.
+    Paths are absolute but links are not resolved (see `display_name`)."""
     files: list[Path] = []
     folders: list[Path] = []
     for path in paths:
         if path.is_dir():
             # Teams may sort maps into subfolders; `_` and `.` folders are not read.
             folders.append(path)
-            found = (p for p in path.rglob("*") if p.is_file() and is_map_file(p)
-                     and not any(part.startswith(("_", ".")) for part in p.relative_to(path).parent.parts))
+            found = (p for p in path.rglob("*") if is_map_file(p) and not _hidden(p, path)
+                     and not (p.is_dir() and not p.is_symlink()))
             files.extend(sorted(found, key=lambda p: p.relative_to(path).as_posix()))
         else:
             folders.append(path.parent)  # its vocabulary applies, even when named itself
             if is_map_file(path) or path.suffix.lower() not in MAP_SUFFIXES:
                 files.append(path)
-    unique = list(dict.fromkeys(p.resolve() for p in files))
-    return unique, list(dict.fromkeys(f.resolve() for f in folders))
+    unique = list(dict.fromkeys(Path(os.path.abspath(p)) for p in files))
+    return unique, list(dict.fromkeys(Path(os.path.abspath(f)) for f in folders))
+
+
+# A project's root: the search for `_vocabulary.yml` above a map stops below it.
+PROJECT_MARKERS = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "zensical.toml", ".git")
+
+
+def vocabulary_folders(folder: Path, top: Path | None = None) -> tuple[Path, ...]:
+    """`folder` and the folders above it whose `_vocabulary.yml` may apply to a map in it,
+    nearest first: up to `top` (the plugin's maps folder), else up to the project root
+    (the folder of mkdocs.yml or .git, not included). Validating maps/team/ann.yml alone
+    applies maps/_vocabulary.yml, as the build does."""
+    found = []
+    for candidate in (folder, *folder.parents):
+        if top is None and any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
+            break
+        found.append(candidate)
+        if top is not None and candidate == top:
+            break
+    return tuple(found)
 
 
 @contextmanager
@@ -116,18 +153,14 @@ class _ModelCache:
     def __init__(self, folder: Path):
         self.file = folder / "maps.json"
         try:
-            data = json.loads(self.file.read_text("utf-8"))
+            data = json.loads(read_limited(self.file, MAX_CACHE_BYTES, follow_links=False))
             self.known: dict[str, str] = data["maps"] if data.get("code") == code_version() else {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.known = {}
         self.used: dict[str, str] = {}
 
     @staticmethod
-    def key(source: SourceFile, vocabulary: Vocabulary | None) -> str | None:
-        try:
-            raw = source.path.read_bytes()
-        except OSError:
-            return None
+    def key(source: SourceFile, raw: bytes, vocabulary: Vocabulary | None) -> str | None:
         vocabulary_json = vocabulary.model_dump_json() if vocabulary else ""
         parts = (source.display, source.path.name, vocabulary_json)
         return hashlib.sha256(json.dumps(parts).encode("utf-8") + b"\0" + raw).hexdigest()
@@ -156,48 +189,94 @@ class _ModelCache:
             pass  # a cache we cannot write only costs time on the next build
 
 
-def load_project(paths: Iterable[Path], base: Path | None = None, cache: Path | None = None) -> Project:
+def load_project(paths: Iterable[Path], base: Path | None = None, cache: Path | None = None,
+                 top: Path | None = None) -> Project:
     """Load and check every map under `paths`; never raises for bad input.
 
     With `cache` (a folder; the plugin passes its cache folder), unchanged valid maps are not
-    parsed again (see _ModelCache)."""
+    parsed again (see _ModelCache). `top`: the highest folder whose `_vocabulary.yml` applies
+    (see `vocabulary_folders`)."""
     with gc_paused():
-        return _load_project(paths, base, _ModelCache(cache) if cache is not None else None)
+        return _load_project(paths, base, _ModelCache(cache) if cache is not None else None, top)
 
 
-def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache | None) -> Project:
-    base = (base or Path.cwd()).resolve()
-    files, folders = discover(Path(p) for p in paths)
-    project = Project()
-
+def _load_vocabularies(project: Project, folders: Iterable[Path], base: Path
+                       ) -> dict[Path, tuple[Vocabulary, str]]:
     vocabularies: dict[Path, tuple[Vocabulary, str]] = {}
     for folder in folders:
-        vocabulary_path = folder / VOCABULARY_FILE
-        if vocabulary_path.is_file():
-            source = SourceFile(vocabulary_path, display_name(vocabulary_path, base))
-            loaded, messages = load_vocabulary(source)
-            if loaded:
-                messages = check_vocabulary(loaded[0], loaded[1], source)
-            project.diagnostics.extend(messages)
-            if loaded and not messages:
-                vocabularies[folder] = (loaded[0], source.display)
-                project.vocabulary = project.vocabulary or loaded[0]
+        present = [folder / name for name in VOCABULARY_NAMES if os.path.lexists(folder / name)]
+        if not present:
+            continue
+        source = SourceFile(present[0], display_name(present[0], base))
+        if len(present) > 1:
+            other = display_name(present[1], base)
+            project.diagnostics.append(source.diagnostic(
+                1, 1, f"{other} is here too; keep one shared vocabulary per folder (the build"
+                f" reads only {present[0].name})"))
+        raw = read_source(source)
+        if isinstance(raw, Diagnostic):
+            project.diagnostics.append(raw)
+            continue
+        loaded, messages = load_vocabulary(source, raw)
+        if loaded:
+            messages = check_vocabulary(loaded[0], loaded[1], source)
+        project.diagnostics.extend(messages)
+        if loaded and not messages:
+            vocabularies[folder] = (loaded[0], source.display)
+    return vocabularies
+
+
+def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache | None,
+                  top: Path | None) -> Project:
+    base = Path(os.path.abspath(base or Path.cwd()))
+    top = Path(os.path.abspath(top)) if top is not None else None
+    paths = [Path(p) for p in paths]
+    files, folders = discover(paths)
+    project = Project()
+    above: dict[Path, tuple[Path, ...]] = {}  # a folder's vocabulary_folders, once per load
+
+    def candidates(folder: Path) -> tuple[Path, ...]:
+        if folder not in above:
+            above[folder] = vocabulary_folders(folder, top)
+        return above[folder]
+
+    searched = list(dict.fromkeys(
+        candidate for folder in [*folders, *(f.parent for f in files)]
+        for candidate in candidates(folder)))
+    vocabularies = _load_vocabularies(project, searched, base)
+    # The site's vocabulary (stage order of pages across maps): the nearest one to the first
+    # folder given, as for the maps in it.
+    nearest = [vocabularies[c] for f in folders for c in candidates(f) if c in vocabularies]
+    project.vocabulary = nearest[0][0] if nearest else None
 
     owners: dict[str, LoadedMap] = {}
     for path in files:
         source = SourceFile(path, display_name(path, base))
         project.files.append(source)
-        if not path.exists():
+        if path.is_symlink() and path.is_dir():
+            project.diagnostics.append(source.diagnostic(
+                1, 1, "this is a symbolic link to a folder; cjm reads no maps through links to"
+                " folders: move the maps here, or link each file", "warning"))
+            continue
+        if not os.path.lexists(path):
             project.diagnostics.append(source.diagnostic(1, 1, "no such file; check the path"))
+            continue
+        if path.suffix.lower() not in MAP_SUFFIXES:
+            project.diagnostics.append(source.diagnostic(
+                1, 1, "not a map file: a map's file name ends in .yml or .yaml"))
+            continue
+        raw = read_source(source)
+        if isinstance(raw, Diagnostic):
+            project.diagnostics.append(raw)
             continue
         # The nearest `_vocabulary.yml` above the map applies (maps/ for maps/team/x.yml).
         vocabulary, vocabulary_file = next(
-            (vocabularies[folder] for folder in (path.parent, *path.parent.parents) if folder in vocabularies),
+            (vocabularies[folder] for folder in candidates(path.parent) if folder in vocabularies),
             (None, VOCABULARY_FILE))
-        cache_key = cache.key(source, vocabulary) if cache is not None else None
+        cache_key = cache.key(source, raw, vocabulary) if cache is not None else None
         loaded = cache.get(cache_key, source) if cache is not None else None
         if loaded is None:
-            loaded, messages = load_map(source)
+            loaded, messages = load_map(source, raw)
             project.diagnostics.extend(messages)
             if loaded is None:
                 continue
@@ -210,7 +289,7 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
         first = owners.get(loaded.id)
         if first is not None:
             if not loaded.positions.values:  # remembered without positions: read it again
-                loaded = load_map(source)[0] or loaded
+                loaded = load_map(source, raw)[0] or loaded
             key = ("persona", "id") in loaded.positions.keys
             project.diagnostics.append(loaded.at(("persona", "id") if key else ("persona",),
                 f"persona id `{loaded.id}` is already used by {first.source.display}; give each"
@@ -219,7 +298,30 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
         owners[loaded.id] = loaded
 
     project.maps = sorted(owners.values(), key=lambda m: m.id)
+    project.diagnostics.extend(_check_links(project, paths, folders, base))
     project.diagnostics = sorted_diagnostics(project.diagnostics)
     if cache is not None:
         cache.save()
     return project
+
+
+def _check_links(project: Project, paths: list[Path], folders: list[Path], base: Path) -> list[Diagnostic]:
+    """Load the research file next to the maps (the first folder's, like the vocabulary) and
+    check every reference across maps against it and against each other."""
+    found: list[Diagnostic] = []
+    research_path = (folders[0] if folders else Path("maps")) / RESEARCH_FILE
+    research_file = display_name(research_path, base)
+    broken = False
+    if research_path.is_file():
+        research, messages = load_research(SourceFile(research_path, research_file))
+        found += messages
+        broken = research is None or any(m.is_error for m in messages)
+        project.research = None if broken else research
+    loaded_files = {m.source.display for m in project.maps}
+    unreadable = {f.path.stem for f in project.files if f.display not in loaded_files}
+    # Given single files, the other maps of the folder were not read: references to them
+    # cannot be checked, and evidence they cite would look uncited.
+    complete = all(path.is_dir() for path in paths)
+    found += check_links(project.maps, project.research, research_file, research_broken=broken,
+                         complete=complete, unreadable=unreadable)
+    return found

@@ -3,26 +3,52 @@
 from __future__ import annotations
 
 import argparse
+import builtins
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 from .catalog import VOCABULARY_FILE, load_project
-from .diagnostics import format_github
-from .export import KINDS
+from .diagnostics import format_github, visible
+from .export import ALL_KINDS
 
 # The other commands import what they need when they run: `cjm validate` runs on every
 # commit (pre-commit) and CI change, and page generation (Jinja2, Markdown, Graphviz
 # helpers) would add a sixth of its time at 200 maps (bench/README.md).
 
 
+def print(*values: object, file=None) -> None:  # noqa: A001 - every message of this module
+    """`print` for messages: paths and names from the command line or from files may hold
+    control or bidi characters; they are shown as escapes (data goes through `_emit` and
+    `_write_stdout`, untouched)."""
+    builtins.print(*(_escaped(str(value)) for value in values), file=file)
+
+
+def _escaped(text: str) -> str:
+    """`visible(text)` line by line: messages may have several lines (cjm init's instructions);
+    every other control, bidi or separator character is shown as an escape. File names from
+    maps come as Diagnostics, whose newlines are escaped already."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def _check_paths(paths: list[Path], defaulted: bool) -> bool:
+    """Print why the given paths can't be read (exit 2); the default `maps` must be a folder,
+    as the MkDocs plugin needs it."""
+    problems = [f"{p}: no such file or folder; pass the folder of your maps"
+                for p in paths if not os.path.lexists(p)]
+    if defaulted and not problems and not paths[0].is_dir():
+        problems.append(f"{paths[0]}: is not a folder; the maps live in a folder `maps/`"
+                        " (the MkDocs plugin reads it too), or pass their folder or files")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return not problems
+
+
 def _validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path("maps")]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder; pass the folder of your maps", file=sys.stderr)
+    if not _check_paths(paths, defaulted=not args.paths):
         return 2
     project = load_project(paths)
     for diagnostic in project.diagnostics:
@@ -38,19 +64,40 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+class OutputError(Exception):
+    """An output file that can't be written; the message says which and why."""
+
+
+def write_output(target: str | Path, data: bytes) -> None:
+    """Write `--out`: a missing folder or a read-only disk is a message, not a traceback."""
+    path = Path(target)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; --out takes a file name")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: the folder {path.parent} does not exist; create it first")
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write it: {error.strerror or error}") from None
+
+
 def _emit(text: str, out: str | None) -> int:
     """Write `text` to the `--out` file, or to standard output without one."""
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        write_output(out, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
     return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .model import map_json_schema, vocabulary_json_schema
+    from .model import map_json_schema, research_json_schema, vocabulary_json_schema
 
-    schema = vocabulary_json_schema() if args.vocabulary else map_json_schema()
+    if args.vocabulary and args.research:
+        print("cjm schema: pass --vocabulary or --research, not both", file=sys.stderr)
+        return 2
+    schema = (vocabulary_json_schema() if args.vocabulary
+              else research_json_schema() if args.research else map_json_schema())
     return _emit(json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n", args.out)
 
 
@@ -61,29 +108,84 @@ def _reference(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .starter import starter_map
+    from .starter import schema_line, starter_map
 
+    if not any(ch.isprintable() and not ch.isspace() for ch in args.name):
+        print("cjm new: give the persona's name, for example `cjm new \"Hotel guest\"`", file=sys.stderr)
+        return 2
     folder = Path(args.dir)
+    if os.path.lexists(folder) and not folder.is_dir():
+        print(f"{folder}: is not a folder; pass the folder of your maps with --dir", file=sys.stderr)
+        return 2
     project = load_project([folder]) if folder.is_dir() else None
     vocabulary = project.vocabulary if project else None
-    file_name, text = starter_map(args.name, vocabulary)
+    schema = schema_line(folder)
+    file_name, text = starter_map(args.name, vocabulary, schema)
     target = folder / file_name
-    if target.exists():
+    # lexists: a dangling symlink "does not exist" to exists(), and writing through it
+    # created its target, wherever that was.
+    if os.path.lexists(target):
         print(f"{target}: already exists; choose another name or edit that file", file=sys.stderr)
         return 1
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(target, flags, 0o666), "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except FileExistsError:
+        print(f"{target}: already exists; choose another name or edit that file", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"{target}: cannot write it: {error.strerror or error}", file=sys.stderr)
+        return 1
     print(f"wrote {target}; run `cjm validate` after editing it")
+    if not (folder / VOCABULARY_FILE).is_file():
+        print(f"note: {folder / VOCABULARY_FILE} not found, so the map has the six usual stages;"
+              " `cjm init` writes one (your stages and channels, shared by every map), with the"
+              " schemas for editors and a site around the maps", file=sys.stderr)
+    elif schema is None:
+        print("note: no schema/map.schema.json in this project, so the map has no `$schema`"
+              " line for editors; `cjm init` writes the schemas", file=sys.stderr)
     return 0
 
 
-def _load_valid(paths: list[Path], strict: bool = False):
+def _init(args: argparse.Namespace) -> int:
+    from .diagrams.render import find_dot
+    from .scaffold import init_project
+
+    root = Path(args.folder)
+    if root.exists() and not root.is_dir():
+        print(f"{root}: is a file; pass the folder of your site", file=sys.stderr)
+        return 2
+    try:
+        result = init_project(root)
+    except OSError as error:
+        print(f"cjm init: {error}", file=sys.stderr)
+        return 1
+    where = "this folder" if args.folder == "." else str(root)
+    if not result.changed and not result.by_hand:
+        print(f"cjm init: nothing to change; the journey site in {where} is set up")
+        return 0
+    for step in result.steps:
+        note = f" ({step.note})" if step.note else ""
+        print(f"  {step.action:<8} {step.path}{note}")
+    for instruction in result.by_hand:
+        print(f"\nTo do by hand: {instruction}", file=sys.stderr)
+    if result.by_hand:
+        return 1
+    go = "" if args.folder == "." else f"cd {root} && "
+    print(f"\nNext: `{go}mkdocs serve`, and open http://127.0.0.1:8000."
+          " `cjm new \"Hotel guest\"` adds a persona; `cjm validate` checks the maps as CI does.")
+    version, message = find_dot()
+    if version is None:  # the site builds, with a notice instead of each diagram
+        print(f"note: {message}", file=sys.stderr)
+    return 0
+
+
+def _load_valid(paths: list[Path], strict: bool = False, defaulted: bool = False):
     """Load maps for a command that writes output: print every message as `cjm validate`
     does, and return None (exit 1) when any map is invalid, so nothing half-done is written."""
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder; pass the folder of your maps", file=sys.stderr)
+    if not _check_paths(paths, defaulted):
         return None
     project = load_project(paths)
     for diagnostic in project.diagnostics:
@@ -101,12 +203,14 @@ def _generate(args: argparse.Namespace) -> int:
     from .site import SiteOptions, build_site
     from .urls import SitePaths
 
-    prefix = "/".join(part for part in args.prefix.split("/") if part)
-    if "\\" in prefix or any(part in ("..", ".") for part in prefix.split("/")) or ":" in prefix:
-        print(f"--prefix {args.prefix}: use a folder inside --out, such as `journeys` or"
-              " `handbook/journeys`", file=sys.stderr)
+    from .urls import prefix_problem
+
+    problem = prefix_problem(args.prefix)
+    if problem:
+        print(visible(f"--prefix {args.prefix}: {problem} (a folder inside --out)"), file=sys.stderr)
         return 2
-    project = _load_valid([Path(args.maps)], strict=args.strict)
+    prefix = args.prefix.strip("/")
+    project = _load_valid([Path(args.maps)], strict=args.strict, defaulted=args.maps == "maps")
     if project is None:
         return 1
     paths = SitePaths(prefix)
@@ -151,28 +255,32 @@ def _export(args: argparse.Namespace) -> int:
         return _export_mermaid(args)
     from .export import to_csv, to_json
 
-    kinds = list(KINDS) if args.kind == "all" else [args.kind]
+    kinds = list(ALL_KINDS) if args.kind == "all" else [args.kind]
     if args.format == "csv" and args.kind == "all" and not args.out:
-        print("cjm export: CSV holds one kind per file; pass --kind (touchpoints, pain_points,"
-              " opportunities, metrics) or --out FOLDER for one file per kind", file=sys.stderr)
+        print(f"cjm export: CSV holds one kind per file; pass --kind ({', '.join(ALL_KINDS)})"
+              " or --out FOLDER for one file per kind", file=sys.stderr)
         return 2
-    project = _load_valid([Path(p) for p in args.paths] or [Path("maps")])
+    project = _load_valid([Path(p) for p in args.paths] or [Path("maps")], defaulted=not args.paths)
     if project is None:
         return 1
+    guard = not args.keep_formulas
     if args.format == "json":
         outputs = {args.out: to_json(project, kinds, single=args.kind != "all")}
     elif args.kind != "all":
-        outputs = {args.out: to_csv(project, args.kind)}
+        outputs = {args.out: to_csv(project, args.kind, guard)}
     else:
         folder = Path(args.out)
         if folder.exists() and not folder.is_dir():
             print(f"{folder}: is a file; with --kind all, --out takes a folder", file=sys.stderr)
             return 1
-        folder.mkdir(parents=True, exist_ok=True)
-        outputs = {str(folder / f"{kind}.csv"): to_csv(project, kind) for kind in kinds}
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"{folder}: cannot create the folder: {error.strerror or error}") from None
+        outputs = {str(folder / f"{kind}.csv"): to_csv(project, kind, guard) for kind in kinds}
     for target, text in outputs.items():
         if target:
-            Path(target).write_bytes(text.encode("utf-8"))
+            write_output(target, text.encode("utf-8"))
             print(f"wrote {target}", file=sys.stderr)
         else:
             _write_stdout(text)
@@ -323,12 +431,20 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of a map file")
     schema.add_argument("--vocabulary", action="store_true",
                         help=f"the schema of {VOCABULARY_FILE} instead")
+    schema.add_argument("--research", action="store_true",
+                        help="the schema of _research.yml (the evidence maps cite) instead")
     schema.add_argument("--out", help="write to this file instead of standard output")
     schema.set_defaults(run=_schema)
 
     reference = commands.add_parser("reference", help="print the map format as Markdown tables")
     reference.add_argument("--out", help="write to this file instead of standard output")
     reference.set_defaults(run=_reference)
+
+    init = commands.add_parser(
+        "init", help="set up a journey site: mkdocs.yml, docs/, maps/, schemas, CI workflow")
+    init.add_argument("folder", nargs="?", default=".",
+                      help="the site's folder, new or with a mkdocs.yml (default: this folder)")
+    init.set_defaults(run=_init)
 
     new = commands.add_parser("new", help="write a starter map that validates")
     new.add_argument("name", help="the persona's name, for example \"Hotel guest\"")
@@ -350,18 +466,21 @@ def build_parser() -> argparse.ArgumentParser:
     generate.set_defaults(run=_generate)
 
     export = commands.add_parser(
-        "export", help="touchpoints, pain points, opportunities and metrics as JSON or CSV;"
-        " a journey as a Mermaid diagram")
+        "export", help="touchpoints, pain points, opportunities, metrics, stages and evidence as"
+        " JSON or CSV; a journey as a Mermaid diagram")
     export.add_argument("paths", nargs="*", help="map files or folders (default: maps/)")
     export.add_argument("--format", choices=["json", "csv", "mermaid"], default="json",
                         help="json (default), csv, or mermaid (a journey diagram; PATHS may"
                         " name persona ids)")
     export.add_argument("--wrap", choices=["markdown"],
                         help="mermaid: a ```mermaid fenced block, to paste into Markdown")
-    export.add_argument("--kind", choices=[*KINDS, "all"], default="all",
+    export.add_argument("--kind", choices=[*ALL_KINDS, "all"], default="all",
                         help="what to export (default: all; with csv, all needs --out FOLDER)")
     export.add_argument("--out", help="write to this file (a folder for csv with --kind all)"
                         " instead of standard output")
+    export.add_argument("--keep-formulas", action="store_true",
+                        help="CSV: write cells that start with = + - @ as they are (by default they"
+                        " get a leading ' so that a spreadsheet shows them instead of running them)")
     export.set_defaults(run=_export)
 
     _add_import_parser(commands)
@@ -409,10 +528,21 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except OutputError as error:
+        print(f"cjm {args.command}: {visible(str(error))}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `cjm schema | head`
         return 0
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        # A bug must not greet the user with a traceback; CJM_DEBUG=1 shows it.
+        if os.environ.get("CJM_DEBUG"):
+            raise
+        print(f"cjm {args.command}: internal error ({type(error).__name__}: {visible(str(error))[:300]});"
+              " this is a bug in cjm: please report it with the input that caused it"
+              " (run again with CJM_DEBUG=1 for the details)", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

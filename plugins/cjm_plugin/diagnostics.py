@@ -1,4 +1,9 @@
-"""Messages about map files, each pinned to a file, line and column."""
+"""Messages about map files, each pinned to a file, line and column.
+
+Every message a person reads goes through here, so this is where text from files (names,
+keys, values) is made safe to print: a newline in a file name must not forge a second
+`file:line:col` line, and U+202E must not turn the rest of a terminal line around.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,31 @@ from dataclasses import dataclass
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
+
+
+def visible(text: str) -> str:
+    """`text` with control, format (bidi, zero-width) and separator characters shown as
+    escapes (`\\n`, `\\u202e`), so a message never prints them raw: they would be invisible,
+    move the terminal's cursor, reorder the line or start a new one. Plain spaces stay."""
+    if text.isprintable():  # the common case, in C
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def short(text: str, limit: int = 60) -> str:
+    """`visible(text)`, cut to `limit` characters: an id, key or file name can be 100 KB of
+    text, and a message that quotes it must stay one readable line."""
+    shown = visible(text)
+    return f"{shown[:limit]}…" if len(shown) > limit else shown
+
+
+def listing(values: Iterable[object], limit: int = 10) -> str:
+    """`a`, `b`, `c` … and 4,990 more: a message names a few choices, never thousands."""
+    items = [f"`{short(str(v), 40)}`" for v in values]
+    if not items:
+        return "none"
+    more = f" … and {len(items) - limit:,} more" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
 
 
 @dataclass(frozen=True, order=True)
@@ -20,7 +50,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.file}:{self.line}:{self.column}: {prefix}{self.message}"
+        return f"{visible(self.file)}:{self.line}:{self.column}: {prefix}{visible(self.message)}"
 
     @property
     def is_error(self) -> bool:
@@ -28,7 +58,10 @@ class Diagnostic:
 
 
 def _escape_github_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks are GitHub's own escapes (an annotation may have several lines); every
+    # other invisible character is shown as an escape, as in the text format.
+    lines = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(lines)
 
 
 def _escape_github_property(text: str) -> str:

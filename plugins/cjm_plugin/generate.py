@@ -25,7 +25,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .store import write_atomic
+from .safe_io import write_atomic
 from .site import SiteBuild
 
 MANIFEST_NAME = ".cjm-manifest.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, Severity
-from .model import JourneyMap, Vocabulary, _short, _visible
-from .slugs import is_safe_slug, slugify
-from .yaml_source import Positions, SourceError, decode, parse
+from .diagnostics import Diagnostic, Severity, short, visible
+from .model import JourneyMap, Vocabulary
+from .safe_io import NotAFile, read_limited
+from .slugs import can_shorten, derive_id, is_safe_slug, shorten, slugify
+from .yaml_source import MAX_FILE_BYTES, Positions, SourceError, decode, parse
 
 DataPath = tuple[str | int, ...]
 
@@ -84,7 +86,7 @@ def _kind(value: Any) -> str:
         return "nothing"
     # Keep a message on one line and short: block scalars end with a newline, and a
     # value can be a 200 KB line.
-    text = _visible(str(value))
+    text = visible(str(value))
     return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
 
 
@@ -102,7 +104,7 @@ def _explain(root: type[BaseModel], error: dict, data: Any) -> tuple[DataPath, b
     loc: DataPath = tuple(error["loc"])
     kind = error["type"]
     # A key is any text (`extra_forbidden`): one line, and short.
-    name = _short(next((part for part in reversed(loc) if isinstance(part, str)), "value"))
+    name = short(next((part for part in reversed(loc) if isinstance(part, str)), "value"))
     value = _value_at(data, loc)
     # `goals: [a, {b: c}]` is wrong in one item, not in `goals`: say so.
     subject = f"each `{name}` item" if loc and isinstance(loc[-1], int) else f"`{name}`"
@@ -120,6 +122,20 @@ def _explain(root: type[BaseModel], error: dict, data: Any) -> tuple[DataPath, b
             f"`emotion` is {value}, out of range; use a whole number from -2 (very negative)"
             " to 2 (very positive)"
         )
+    if kind == "cjm_quoted_number":
+        text = error["ctx"]["text"]
+        return loc, False, (
+            f"`{name}` must be a number, not the quoted text `\"{text}\"`: remove the quotes"
+            f" (write `{name}: {text}`)"
+        )
+    if kind == "cjm_not_canonical":
+        text, fix = error["ctx"]["text"], error["ctx"]["fix"]
+        return loc, False, (
+            f"`{name}` must be written as a plain whole number (-2, -1, 0, 1 or 2), not `{text}`"
+            f" (did you mean `{fix}`?)"
+        )
+    if kind == "cjm_text":
+        return loc, False, f"`{name}`: {error['msg']}"
     if kind == "int_parsing_size":  # thousands of digits
         return loc, False, f"`{name}` is far too large a number"
     if kind in ("int_parsing", "int_type", "int_from_float"):
@@ -150,12 +166,60 @@ def _explain(root: type[BaseModel], error: dict, data: Any) -> tuple[DataPath, b
     return loc, False, f"`{name}`: {error['msg']}"
 
 
-def read_data(source: SourceFile) -> tuple[Any, Positions] | Diagnostic:
-    """The file's parsed data and positions, or the one message that stops reading it."""
+def _size(count: int) -> str:
+    """`2,052 KiB`, `1 GiB`: exact enough that a file just over a limit reads over it."""
+    if count >= 2**30:
+        return f"{count / 2**30:,.1f}".removesuffix(".0") + " GiB"
+    if count >= 2**20 and count % 2**20 == 0:
+        return f"{count // 2**20:,} MiB"
+    return f"{count / 1024:,.0f} KiB" if count >= 1024 else f"{count} bytes"
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the map at `path`: a symlink to /dev/zero, a named pipe or a 1 GB sparse
+    file is a SourceError before anything is read (see safe_io.read_limited)."""
     try:
-        raw = source.path.read_bytes()
+        return read_limited(path, limit)
+    except NotAFile as error:
+        if error.size is not None:
+            raise SourceError(1, 1, f"file is {_size(error.size)}, over the {_size(limit)}"
+                              " limit for one map; split it into one file per persona") from None
+        raise SourceError(1, 1, f"this is {error.kind}, not a file; a map must be a plain file") from None
+
+
+def read_source(source: SourceFile) -> bytes | Diagnostic:
+    """The file's bytes, or the one message that says why it can't be read."""
+    try:
+        return read_bytes(source.path)
+    except SourceError as error:
+        return source.diagnostic(error.line, error.column, error.message)
     except OSError as error:
-        return source.diagnostic(1, 1, f"cannot read the file: {error.strerror}")
+        if source.path.is_symlink() and not source.path.exists():
+            return source.diagnostic(1, 1, "this is a symbolic link to a file that does not exist;"
+                                     " fix the link or delete it")
+        return source.diagnostic(1, 1, f"cannot read the file: {error.strerror or error}")
+
+
+def _looks_like(data: dict, known: tuple[str, ...]) -> bool:
+    """Whether a mapping is meant as one of ours: it has one of the `known` keys, or a key
+    close to one (a typo). Messages about anything else quote none of its content: a
+    symlink in maps/ to /etc/shadow printed every user's password hash as "unknown key"."""
+    keys = [k for k in data if isinstance(k, str)]
+    return any(k in known or difflib.get_close_matches(k, known, n=1, cutoff=0.75) for k in keys)
+
+
+def read_data(source: SourceFile, raw: bytes | None = None, known: tuple[str, ...] | None = None,
+              what: str = "a file cjm reads") -> tuple[Any, Positions] | Diagnostic:
+    """The file's parsed data and positions, or the one message that stops reading it.
+
+    `raw`: the file's bytes, when the caller has read them already (see `read_source`).
+    `known`: the top-level keys of what the file should be (`what`); a mapping with none of
+    them is reported without quoting it (see `_looks_like`)."""
+    if raw is None:
+        read = read_source(source)
+        if isinstance(read, Diagnostic):
+            return read
+        raw = read
     try:
         data, positions = parse(decode(raw))
     except SourceError as error:
@@ -163,8 +227,11 @@ def read_data(source: SourceFile) -> tuple[Any, Positions] | Diagnostic:
     if data is None:
         return source.diagnostic(1, 1, "the file is empty; start from `cjm new NAME`")
     if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "text"
+        return source.diagnostic(1, 1, f"the file must be a mapping of `key: value` lines, not {kind}")
+    if known is not None and not _looks_like(data, known):
         return source.diagnostic(
-            1, 1, f"the file must be a mapping of `key: value` lines, not {_kind(data)}"
+            1, 1, f"this is not {what}; check that the file is the one you meant"
         )
     return data, positions
 
@@ -184,30 +251,38 @@ def validate_data(
 
 
 def _resolve_ids(source: SourceFile, model: JourneyMap) -> tuple[JourneyMap, list[Diagnostic]]:
-    """Fill default ids: persona from the file name, stages from their names."""
+    """Fill default ids: persona from the file name, stages from their names; both kept
+    short enough for file names (a 240-character name gets a short id with a hash)."""
     diagnostics = []
-    persona_id = model.persona.id or source.path.stem
+    stem = source.path.stem
+    if not source.display.isprintable():
+        # A newline forged a second `file:line:col` line in CI logs, U+202E turned the
+        # name around; the name also ends up in the page's edit link.
+        return model, [source.diagnostic(1, 1, "the file name (or a folder above it) holds a"
+                                         " control, invisible or bidi character; rename it")]
+    persona_id = model.persona.id or (shorten(stem) if can_shorten(stem) else stem)
     if not is_safe_slug(persona_id):
-        diagnostics.append(
-            source.diagnostic(
-                1,
-                1,
-                # A file name may hold newlines or control characters too.
-                f"the file name `{_short(source.path.stem)}` is not a safe persona id; rename"
-                f" the file to `{slugify(persona_id)[:60].strip('-') or 'persona'}.yml` or set"
-                " `persona.id`",
-            )
-        )
+        suggestion = shorten(slugify(persona_id)) or "persona"
+        # Never suggest renaming to a file that is already there.
+        fix = (f"set `persona.id` (such as `{suggestion}`)" if _taken(source.path, suggestion)
+               else f"rename the file to `{suggestion}.yml` or set `persona.id`")
+        diagnostics.append(source.diagnostic(
+            1, 1, f"the file name `{short(stem)}` is not a safe persona id; {fix}"))
     stages = [
-        stage if stage.id else stage.model_copy(update={"id": slugify(stage.name) or f"stage-{n}"})
-        for n, stage in enumerate(model.stages, start=1)
+        stage if stage.id else stage.model_copy(update={"id": derive_id(stage.name, "stage")})
+        for stage in model.stages
     ]
     persona = model.persona.model_copy(update={"id": persona_id})
     return model.model_copy(update={"persona": persona, "stages": stages}), diagnostics
 
 
-def load_map(source: SourceFile) -> tuple[LoadedMap | None, list[Diagnostic]]:
-    read = read_data(source)
+def _taken(path: Path, stem: str) -> bool:
+    return any(os.path.lexists(path.with_name(f"{stem}{suffix}")) for suffix in (".yml", ".yaml"))
+
+
+def load_map(source: SourceFile, raw: bytes | None = None) -> tuple[LoadedMap | None, list[Diagnostic]]:
+    read = read_data(source, raw, known=("persona", "stages"),
+                     what="a journey map (one starts with `persona:` and has `stages:`)")
     if isinstance(read, Diagnostic):
         return None, [read]
     data, positions = read
@@ -221,9 +296,10 @@ def load_map(source: SourceFile) -> tuple[LoadedMap | None, list[Diagnostic]]:
 
 
 def load_vocabulary(
-    source: SourceFile,
+    source: SourceFile, raw: bytes | None = None,
 ) -> tuple[tuple[Vocabulary, Positions] | None, list[Diagnostic]]:
-    read = read_data(source)
+    read = read_data(source, raw, known=("stages", "channels"),
+                     what="a shared vocabulary (one has `stages:` or `channels:`)")
     if isinstance(read, Diagnostic):
         return None, [read]
     data, positions = read

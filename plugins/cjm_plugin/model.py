@@ -10,21 +10,33 @@ never rename them.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from .slugs import SLUG_PATTERN, is_safe_slug, slugify
+from .diagnostics import short as _short
+from .diagnostics import visible as _visible  # noqa: F401 - interop/yaml_writer.py uses it
+from .slugs import MAX_ID_LENGTH, SLUG_PATTERN, is_safe_slug, shorten, slugify
+from .text_limits import text_problem
+from .yaml_source import Quoted
 
 # The loader keeps every scalar as the text the writer typed (so `NO` stays
 # "NO" and `1:30` stays "1:30"); YAML editors see numbers and booleans, so
@@ -34,7 +46,15 @@ _TEXT_SCHEMA = {"type": ["string", "number", "boolean"]}
 
 def _check_slug(value: str) -> str:
     if not is_safe_slug(value):
-        suggestion = slugify(value)[:60].strip("-") or "my-id"
+        suggestion = shorten(slugify(value)) or "my-id"
+        if len(value) > MAX_ID_LENGTH:
+            raise PydanticCustomError(
+                "cjm_slug",
+                "`{value}` is too long for an id ({length} characters; at most {limit}): ids"
+                " become file names and URLs; use a shorter one, such as `{suggestion}`",
+                {"value": _short(value, 40), "length": len(value), "limit": MAX_ID_LENGTH,
+                 "suggestion": suggestion},
+            )
         raise PydanticCustomError(
             "cjm_slug",
             "`{value}` is not a safe id: use lowercase letters, digits and single hyphens"
@@ -44,17 +64,110 @@ def _check_slug(value: str) -> str:
     return value
 
 
-def _visible(text: str) -> str:
-    """`text` with tabs, newlines and control characters shown as escapes, so a message
-    never prints them raw (they would be invisible, or move the terminal's cursor)."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+def _check_text(value: str) -> str:
+    # Most values are a short line with nothing Markdown could nest or scan: skip the work
+    # (this runs for every text of every map).
+    if len(value) < 1000 and "\n" not in value and "[" not in value and ">" not in value \
+            and value[:1] not in "-+*0123456789":
+        return value
+    problem = text_problem(value)
+    if problem:
+        raise PydanticCustomError("cjm_text", problem)
+    return value
 
 
-def _short(text: str, limit: int = 60) -> str:
-    """`_visible(text)`, cut to `limit` characters: an id or key can be 100 KB of text,
-    and a message that quotes it must stay one readable line."""
-    shown = _visible(text)
-    return f"{shown[:limit]}…" if len(shown) > limit else shown
+def _check_name(value: str | None) -> str | None:
+    """A name is a title, a link text and a diagram label: it needs a character one can see.
+    A blank name passed validation and then broke the Graphviz run of the whole site."""
+    if value is None or (value and value.isprintable() and not value.isspace()):  # common, in C
+        return value
+    if not any(ch.isprintable() and not ch.isspace() for ch in value):
+        what = "empty" if not value else "blank" if value.isspace() else "made of invisible characters"
+        raise PydanticCustomError(
+            "cjm_blank_name", "`name` is {what}; write the name that pages and diagrams show",
+            {"what": what},
+        )
+    return value
+
+
+_WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def _quoted_number(value: object) -> None:
+    """`"2"`: quoted, so text to YAML and to the JSON Schema that editors check against."""
+    if isinstance(value, Quoted) and _NUMBER.fullmatch(value.strip()):
+        raise PydanticCustomError("cjm_quoted_number", "{text}", {"text": _short(str(value), 30)})
+
+
+def _whole_number(value: Any) -> Any:
+    """An emotion as YAML and the JSON Schema read it: a plain integer (`1`, `-2`).
+    `"2"`, `+1`, `1.0` and `01` were accepted while editors (and the schema) disagree."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "not a whole number")
+    if isinstance(value, int) or not isinstance(value, str):
+        return value
+    _quoted_number(value)
+    if _WHOLE_NUMBER.fullmatch(value):
+        if len(value) > 4000:  # int() refuses more digits; say "too large", not "not a number"
+            raise PydanticCustomError("int_parsing_size", "too large")
+        return int(value)
+    if _NUMBER.fullmatch(value) and len(value) <= 30:
+        number = float(value)
+        if number.is_integer() and abs(number) < 100:
+            raise PydanticCustomError("cjm_not_canonical", "{text}|{fix}",
+                                      {"text": _short(value, 30), "fix": str(int(number))})
+    raise PydanticCustomError("int_parsing", "not a whole number")
+
+
+class WrittenNumber(float):
+    """A number that remembers how it was written (`20.50`, `1234567.5`, `1e6`), so pages
+    show it that way: `%g` printed 1234567.5 as `1.23457e+06` and rounded 3.14159265.
+    It is a float for everything else (sorting, sums, exports)."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str | None = None) -> WrittenNumber:
+        number = super().__new__(cls, value)
+        number.text = text if text is not None else plain_number(float(value))
+        return number
+
+    def __reduce__(self):  # copy, deepcopy and pickle keep the text
+        return (WrittenNumber, (float(self), self.text))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def plain_number(value: float) -> str:
+    """A float with every digit it has, in positional notation: `2500000.25`, not `2.5e+06`."""
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    shortest = repr(value)  # the fewest digits that read back as the same float
+    return shortest if "e" not in shortest else format(Decimal(shortest), "f")
+
+
+def _written_number(value: Any) -> WrittenNumber:
+    """A finite number, from the loader's text or from Python/JSON (the model cache)."""
+    if isinstance(value, WrittenNumber):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if abs(value) != float("inf") and value == value:  # not inf, not nan
+            return WrittenNumber(value)
+    elif isinstance(value, str):
+        _quoted_number(value)
+        text = value.strip()
+        # Digits only: `.inf`, `0x1F` and `1_000` are numbers to YAML 1.1 but not to editors.
+        if len(text) <= 400 and _NUMBER.fullmatch(text):
+            number = float(text)
+            if abs(number) != float("inf"):
+                return WrittenNumber(number, text)
+    raise PydanticCustomError("float_parsing", "not a finite number")
+
+
+def _number_json(value: float) -> Any:
+    """JSON (the model cache) keeps a number as written; Python callers get the float."""
+    return value.text if isinstance(value, WrittenNumber) else value
 
 
 def _check_link(value: str) -> str:
@@ -74,15 +187,17 @@ def _check_link(value: str) -> str:
     return value
 
 
-Text = Annotated[str, WithJsonSchema(_TEXT_SCHEMA)]
+Text = Annotated[str, AfterValidator(_check_text), WithJsonSchema(_TEXT_SCHEMA)]
 Slug = Annotated[
     str,
     AfterValidator(_check_slug),
-    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN}),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_ID_LENGTH}),
 ]
 Link = Annotated[str, AfterValidator(_check_link), WithJsonSchema({"type": "string"})]
-Emotion = Annotated[int, Field(ge=-2, le=2)]
-Number = Annotated[float, Field(allow_inf_nan=False)]  # shown without ".0" by pages.format_number
+Emotion = Annotated[int, Field(ge=-2, le=2), BeforeValidator(_whole_number)]
+# Shown as written by pages.format_number (a WrittenNumber keeps the text).
+Number = Annotated[float, PlainValidator(_written_number), WithJsonSchema({"type": "number"}),
+                   PlainSerializer(_number_json, when_used="json")]
 
 EMOTION_WORDS = {
     -2: "very negative",
@@ -93,6 +208,96 @@ EMOTION_WORDS = {
 }
 
 
+# -- evidence, confidence, links and scores (issue #17) -----------------------------------
+# The loader hands every scalar over as the text the writer typed: these types read
+# `true`, `4` and `2026-09-14` from text, and say what to write when they cannot.
+
+_FLAG_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _check_flag(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if word in _FLAG_WORDS:
+        return _FLAG_WORDS[word]
+    raise PydanticCustomError(
+        "cjm_flag", "`{field}` must be `true` or `false`, not `{value}`",
+        {"field": info.field_name or "value", "value": _short(str(value))},
+    )
+
+
+def _check_score(value: Any, info: ValidationInfo) -> Any:
+    _quoted_number(value)  # `impact: "4"` is text to YAML and the schema, as for emotions
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if text.isdigit() and 1 <= int(text) <= 5:
+        return int(text)
+    shown = "nothing" if value is None else f"`{_short(str(value))}`"
+    raise PydanticCustomError(
+        "cjm_score", "`{field}` is {value}; use a whole number from 1 (low) to 5 (high)",
+        {"field": info.field_name or "value", "value": shown},
+    )
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def _check_date(value: str) -> str:
+    match = _ISO_DATE.fullmatch(value)
+    if match:
+        try:
+            date(int(match[1]), int(match[2]), int(match[3] or 1))
+            return value
+        except ValueError:
+            raise PydanticCustomError(
+                "cjm_date", "`{value}` is not a day of the calendar; check the month and day",
+                {"value": value},
+            ) from None
+    raise PydanticCustomError(
+        "cjm_date",
+        "`{value}` is not a date in ISO form; write YYYY-MM-DD (for example `2026-09-14`),"
+        " or YYYY-MM for a month",
+        {"value": _short(value)},
+    )
+
+
+_PAIN_REFERENCE = re.compile(SLUG_PATTERN[1:-1] + "(?:/" + SLUG_PATTERN[1:-1] + ")?")
+
+
+def _check_pain_reference(value: str) -> str:
+    if not _PAIN_REFERENCE.fullmatch(value):
+        raise PydanticCustomError(
+            "cjm_pain_reference",
+            "`{value}` is not a pain point reference; write the pain point's `id` for this map,"
+            " or `persona-id/pain-id` for another map",
+            {"value": _short(value)},
+        )
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_check_flag), WithJsonSchema({"type": "boolean"})]
+Score = Annotated[
+    int,
+    BeforeValidator(_check_score),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5}),
+]
+IsoDate = Annotated[
+    str,
+    AfterValidator(_check_date),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}),
+]
+PainReference = Annotated[
+    str,
+    AfterValidator(_check_pain_reference),
+    WithJsonSchema({"type": "string", "pattern": f"^{_PAIN_REFERENCE.pattern}$"}),
+]
+Confidence = Literal["observed", "assumed"]
+Better = Literal["higher", "lower"]
+EvidenceKind = Literal[
+    "interview", "survey", "analytics", "support", "usability-test", "review", "other"
+]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -101,6 +306,12 @@ class _Model(BaseModel):
         # Keep pydantic's own messages in plain words; load.py rewrites them.
         hide_input_in_errors=True,
     )
+
+    # Every `name` of the format (persona, stage, touchpoint, lane, metric, vocabulary).
+    @field_validator("name", mode="after", check_fields=False)
+    @classmethod
+    def _name_is_visible(cls, value: str | None) -> str | None:
+        return _check_name(value)
 
 
 class _TextOrObject(_Model):
@@ -175,6 +386,9 @@ class Touchpoint(_Model):
     link: Link | None = Field(
         None, description="An http(s) address or a relative link with more detail."
     )
+    id: Slug | None = Field(
+        None, description="Id that pain points of this map use in `touchpoint`; unique in the map."
+    )
 
 
 Severity = Literal["low", "medium", "high"]
@@ -185,6 +399,22 @@ class PainPoint(_TextOrObject):
     """Something that hurts at this stage. Plain text, or a mapping with severity."""
 
     severity: Severity | None = Field(None, description="`low`, `medium` or `high`.")
+    id: Slug | None = Field(
+        None,
+        description="Id that opportunities use in `addresses`; unique in the map. Other maps"
+        " write `persona-id/pain-id`.",
+    )
+    touchpoint: Slug | None = Field(
+        None, description="Id of the touchpoint of this map where it hurts."
+    )
+    evidence: list[Slug] = Field(
+        default_factory=list, description="Ids of the evidence in `maps/_research.yml` behind it."
+    )
+    confidence: Confidence | None = Field(
+        None,
+        description="`observed` (seen in research) or `assumed`; defaults to `observed` when"
+        " `evidence` is given, else `assumed`.",
+    )
 
 
 class Opportunity(_TextOrObject):
@@ -195,6 +425,20 @@ class Opportunity(_TextOrObject):
         None, description="Where it stands, for example `idea`, `planned`, `in progress`, `done`."
     )
     link: Link | None = Field(None, description="Ticket or document that tracks it.")
+    id: Slug | None = Field(
+        None, description="Id used in links to it and in exports; unique in the map."
+    )
+    addresses: list[PainReference] = Field(
+        default_factory=list,
+        description="Pain points it would solve: a pain point `id` of this map, or"
+        " `persona-id/pain-id` of another map.",
+    )
+    impact: Score | None = Field(
+        None, description="How much it would help, from 1 (little) to 5 (a lot)."
+    )
+    effort: Score | None = Field(
+        None, description="How much work it takes, from 1 (little) to 5 (a lot)."
+    )
 
 
 class Metric(_Model):
@@ -204,6 +448,17 @@ class Metric(_Model):
     value: Number = Field(description="The measured value.")
     target: Number | None = Field(None, description="The value the team aims for.")
     unit: Text | None = Field(None, description="Unit shown after the numbers, such as `%`.")
+    better: Better | None = Field(
+        None,
+        description="`higher` or `lower`: which way is better; with a `target`, pages flag the"
+        " metric when it is off target.",
+    )
+    funnel: Flag = Field(
+        False, description="`true` puts it on the persona's funnel chart, stage by stage."
+    )
+    evidence: list[Slug] = Field(
+        default_factory=list, description="Ids of the evidence the figure comes from."
+    )
 
 
 class Stage(_Model):
@@ -234,6 +489,20 @@ class Stage(_Model):
     lanes: dict[str, list[Text]] = Field(
         default_factory=dict,
         description="Items per lane id declared in the map's `lanes`.",
+    )
+    moment_of_truth: Flag = Field(
+        False,
+        description="`true` marks a moment of truth: a stage that decides whether the persona"
+        " stays or goes.",
+    )
+    evidence: list[Slug] = Field(
+        default_factory=list,
+        description="Ids of the evidence in `maps/_research.yml` behind the stage's emotion.",
+    )
+    confidence: Confidence | None = Field(
+        None,
+        description="How sure the team is of the stage's emotion: `observed` or `assumed`;"
+        " defaults to `observed` when `evidence` is given, else `assumed`.",
     )
 
 
@@ -316,3 +585,44 @@ class Vocabulary(_Model):
 
 def vocabulary_json_schema() -> dict[str, Any]:
     return Vocabulary.model_json_schema()
+
+
+
+class Evidence(_Model):
+    """One research source that maps cite by its id: an interview round, a survey, analytics."""
+
+    id: Slug = Field(description="Id that maps use in `evidence: [...]`.")
+    kind: EvidenceKind = Field(
+        "other",
+        description="`interview`, `survey`, `analytics`, `support`, `usability-test`, `review`"
+        " or `other`.",
+    )
+    title: Text | None = Field(None, description="What it is; defaults to the id.")
+    date: IsoDate | None = Field(
+        None, description="When it was done, as YYYY-MM-DD (or YYYY-MM)."
+    )
+    link: Link | None = Field(
+        None, description="Where the full material is: an http(s) address or a relative link."
+    )
+    quote: Text | None = Field(None, description="A line that sums it up, in the source's words.")
+
+    @property
+    def label(self) -> str:
+        return self.title or self.id
+
+
+class Research(_Model):
+    """Site-wide research, in `maps/_research.yml`: the evidence maps cite."""
+
+    model_config = ConfigDict(
+        title="cjm research",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Research sources, each with its own `id`."
+    )
+
+
+def research_json_schema() -> dict[str, Any]:
+    return Research.model_json_schema()

@@ -15,11 +15,15 @@ from typing import Iterable, Mapping
 import jinja2
 from markupsafe import Markup
 
+from . import insight_pages, metrics, portfolio
 from .catalog import Project
 from .diagnostics import Diagnostic
+from .links import LinkIndex, Placed, confidence
 from .load import LoadedMap
-from .model import EMOTION_WORDS, SEVERITY_ORDER, Stage
+from .model import EMOTION_WORDS, SEVERITY_ORDER, Stage, WrittenNumber, plain_number
 from .rawblocks import mark
+from .slugs import slugify
+from .svgchart import chart_block
 from .text import MarkdownRenderer, escape, escape_url
 from .urls import SitePaths, md_link, url_link
 
@@ -49,9 +53,13 @@ Diagrams = Mapping[tuple[str, str], str]
 
 
 def format_number(value: float | None) -> str:
+    """A number as the map writes it (`20.50`, `1234567.5`, `12345678901234567890`); `%g`
+    rounded to six digits and switched to exponents. Others: every digit, no exponent."""
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    if isinstance(value, WrittenNumber):
+        return value.text
+    return plain_number(float(value))
 
 
 def format_measure(value: float | None, unit: str | None) -> str:
@@ -64,12 +72,20 @@ def format_measure(value: float | None, unit: str | None) -> str:
     return f"{number}{unit}" if not unit[0].isalnum() else f"{number} {unit}"
 
 
-def format_emotion(value: int | None) -> Markup:
+def format_emotion(value: int | None, confidence: str | None = None) -> Markup:
+    """An emotion with its colour dot; with a `confidence`, the dot is solid when observed
+    and a dashed ring when assumed (insight_assets.py)."""
     if value is None:
         return Markup('<span class="cjm-emotion cjm-emotion-none">–</span>')
     sign = "+" if value > 0 else ""
+    if confidence is None:
+        return Markup(
+            f'<span class="cjm-emotion cjm-emotion-{value + 2}" title="{EMOTION_WORDS[value]}">'
+            f"{sign}{value} {EMOTION_WORDS[value]}</span>"
+        )
     return Markup(
-        f'<span class="cjm-emotion cjm-emotion-{value + 2}" title="{EMOTION_WORDS[value]}">'
+        f'<span class="cjm-emotion cjm-emotion-{value + 2} cjm-emotion-{confidence}"'
+        f' title="{EMOTION_WORDS[value]}, {insight_pages.LABELS["confidence_" + confidence]}">'
         f"{sign}{value} {EMOTION_WORDS[value]}</span>"
     )
 
@@ -120,6 +136,9 @@ class PageBuilder:
         self.channel_names = (
             {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
         )
+        self.links = LinkIndex(project.maps, project.research)
+        # The words of the evidence, link, metric and portfolio views, for templates.
+        self.labels = {**insight_pages.LABELS, **metrics.LABELS, **portfolio.LABELS}
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("cjm_plugin", "templates"),
             # `finalize` escapes for Markdown + HTML; autoescape makes macros return Markup.
@@ -141,6 +160,8 @@ class PageBuilder:
             number=format_number,
             measure=format_measure,
             emotion=format_emotion,
+            metric_status=metrics.status,
+            gap=metrics.format_gap,
             # Finished HTML (canvas, diagrams) that an adapter may keep away from Markdown.
             raw=lambda html: Markup(mark(str(html))),
         )
@@ -169,20 +190,30 @@ class PageBuilder:
             stage_name=lambda sid: self.stage_names.get(sid, sid),
             channel_name=lambda cid: self.channel_names.get(cid, cid) if cid else "",
             options=self.options,
+            links=self.links, L=self.labels, confidence=confidence, anchor=insight_pages.anchor,
+            item_src=self.item_src, filter_data=lambda placed: Markup(self.filter_data(placed)),
         )
+
+    def item_src(self, placed: Placed) -> tuple[str, str]:
+        """(the page of an item, its anchor there or ""): pain points and opportunities with
+        an id have a row anchor on their stage page."""
+        anchor = insight_pages.anchor(placed.kind, placed.item.id) \
+            if placed.kind in ("pain", "opportunity") else ""
+        return self.paths.stage(placed.map.id, placed.stage.id), anchor
 
     def _render(self, template: str, src: str, source: LoadedMap | None = None, **values) -> GeneratedPage:
         content = self.env.get_template(template).render(self._context(src, **values))
         return GeneratedPage(src, content, source)
 
-    def fragment(self, page_src: str, macro: str, **values) -> str:
-        """One table of `_tables.j2` for a hand-written page at `page_src` (see embeds.py).
+    def fragment(self, page_src: str, macro: str, template: str = "_tables.j2", **values) -> str:
+        """One table of `_tables.j2` (or a view of `template`) for a hand-written page at
+        `page_src` (see embeds.py).
 
         Its links are final URLs: the fragment is inserted after MkDocs rewrote `.md` links.
         """
         context = self._context(page_src, **values)
         context["link"] = context["url"]
-        module = self.env.get_template("_tables.j2").make_module(context)
+        module = self.env.get_template(template).make_module(context)
         return str(getattr(module, macro)(**values))
 
     def top_pain(self, loaded: LoadedMap) -> dict[str, object]:
@@ -246,9 +277,10 @@ class PageBuilder:
         return pages
 
     def site_pages(self, shared: list[str]) -> list[GeneratedPage]:
-        """The pages across maps: index, touchpoints, backlog and the shared stages."""
+        """The pages across maps: index, touchpoints, backlog, portfolio, evidence and the
+        shared stages."""
         pages = [self.index_page(), self.touchpoints_page(), self.backlog_page(),
-                 self.stages_index_page(shared)]
+                 self.portfolio_page(), self.evidence_page(), self.stages_index_page(shared)]
         pages += [self.shared_stage_page(sid) for sid in shared]
         return pages
 
@@ -299,7 +331,23 @@ class PageBuilder:
         src = self.paths.persona(loaded.id)
         return self._render("persona.md.j2", src, loaded, m=loaded.map,
                             pid=loaded.id, canvas=self.canvas(loaded, src, page=True),
-                            problems=self._problems_for(loaded))
+                            problems=self._problems_for(loaded),
+                            funnel=self.funnel(loaded, src),
+                            metric_rows=[(s, metric) for s in loaded.map.stages for metric in s.metrics])
+
+    def funnel(self, loaded: LoadedMap, page_src: str) -> Markup:
+        """The persona's funnel chart for the page at `page_src` ("" without funnel metrics)."""
+        svg = metrics.funnel_svg(
+            loaded.map.persona.name, loaded.map.stages,
+            lambda sid: escape(url_link(page_src, self.paths.stage(loaded.id, sid),
+                                        self.options.use_directory_urls)),
+            id_prefix=f"cjm-{loaded.id}-funnel-")
+        if not svg:
+            return Markup("")
+        units = {m.unit or "" for _, m in metrics.funnel_metrics(loaded.map.stages)}
+        note = f'<p class="cjm-chart-note">{escape(self.labels["funnel_per_unit"])}</p>\n' \
+            if len(units) > 1 else ""
+        return Markup(chart_block(svg, "cjm-funnel", self.labels["funnel_heading"]) + note)
 
     def stage_page(self, loaded: LoadedMap, stage: Stage, previous: Stage | None,
                    following: Stage | None, shared: bool) -> GeneratedPage:
@@ -309,7 +357,9 @@ class PageBuilder:
                       | {t.owner for t in stage.touchpoints if t.owner}) if self.options.tags else []
         return self._render("stage.md.j2", src, loaded, m=loaded.map, pid=loaded.id, stage=stage,
                             previous=previous, following=following, shared=shared,
-                            lanes=[(lane, items) for lane, items in lanes if items], tags=tags)
+                            lanes=[(lane, items) for lane, items in lanes if items], tags=tags,
+                            uses_links=self.links.uses_links(loaded.id),
+                            metric_rows=[(stage, metric) for metric in stage.metrics])
 
     def shared_stage_page(self, stage_id: str) -> GeneratedPage:
         entries = [(m, s) for m in self.project.maps for s in m.map.stages if s.id == stage_id]
@@ -339,6 +389,42 @@ class PageBuilder:
         pain_groups, opportunity_groups = self.backlog_groups()
         return self._render("backlog.md.j2", self.paths.backlog, pain_groups=pain_groups,
                             opportunity_groups=opportunity_groups)
+
+    def portfolio_page(self) -> GeneratedPage:
+        src = self.paths.portfolio
+        return self._render("portfolio.md.j2", src, **self.portfolio_parts(src))
+
+    def portfolio_parts(self, page_src: str, keep=lambda placed: True) -> dict:
+        """The matrix, the ranking and the unaddressed pain points, for the page at `page_src`
+        (the portfolio page or an embed); `keep` filters the opportunities and pain points."""
+        ranked, unscored = portfolio.rank(self.links)
+        ranked = [r for r in ranked if keep(r.placed)]
+        unscored = [p for p in unscored if keep(p)]
+
+        def href(placed: Placed) -> str:
+            target, anchor = self.item_src(placed)
+            url = url_link(page_src, target, self.options.use_directory_urls)
+            return escape(f"{url}#{anchor}" if anchor else url)
+
+        svg = portfolio.matrix_svg(ranked, href, self.filter_data,
+                                   id_prefix=f"cjm-matrix-{slugify(page_src)}-")
+        matrix = chart_block(svg, "cjm-matrix", self.labels["matrix_heading"]) if ranked else ""
+        return dict(ranked=ranked, unscored=unscored, matrix=Markup(matrix),
+                    unaddressed=[p for p in portfolio.unaddressed(self.links) if keep(p)])
+
+    @staticmethod
+    def filter_data(placed: Placed) -> str:
+        """`data-` attributes that the portfolio's filters (insight_assets.py) read."""
+        values = {"persona": placed.map.id, "persona-name": placed.map.map.persona.name}
+        if placed.kind == "opportunity":
+            values.update(owner=placed.item.owner or "", status=placed.item.status or "")
+        return " ".join(f'data-cjm-{key}="{escape(value)}"' for key, value in values.items())
+
+    def evidence_page(self) -> GeneratedPage:
+        observed, assumed = insight_pages.pain_confidence(self.links)
+        return self._render("evidence.md.j2", self.paths.evidence,
+                            rows=insight_pages.evidence_rows(self.links, self.project.research),
+                            observed=observed, assumed=assumed)
 
     def _problems_for(self, loaded: LoadedMap) -> list[Diagnostic]:
         return [p for p in self.problems if p.file == loaded.source.display]

@@ -6,14 +6,15 @@ hands the results back as generated files and a navigation section.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
 import posixpath
 from dataclasses import replace
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 import markdown
 from markupsafe import Markup
@@ -27,24 +28,41 @@ from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_pr
 from mkdocs.structure.pages import Page
 
 from .catalog import Project, load_project
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, short, visible
 from .embeds import EmbedError, EmbedRenderer, PageEmbeds, extract, notice
 from .load import LoadedMap
 from .yaml_source import Positions
 from .pages import PageOptions
 from .rawblocks import lift, restore
 from .site import SiteBuild, SiteOptions, build_site
-from .store import FileStore, StoredFile
-from .urls import SitePaths
+from .store import FileStore, StoreError, StoredFile
+from .urls import SitePaths, prefix_problem
 
 log = logging.getLogger("mkdocs.plugins.cjm")
+
+
+class _Checked(c.Type):
+    """A typed option with a check; a bad value is a MkDocs configuration error (`Config
+    value 'plugins': ...`), never a traceback from deep inside a build."""
+
+    def __init__(self, type_, check: Callable[[object], str | None], **kwargs):
+        super().__init__(type_, **kwargs)
+        self.check = check
+
+    def run_validation(self, value: object):
+        value = super().run_validation(value)
+        problem = self.check(value)
+        if problem:
+            raise base.ValidationError(visible(f"{short(str(value), 80)!r}: {problem}"))
+        return value
 
 
 class CjmConfig(base.Config):
     # Where the maps are, relative to mkdocs.yml.
     maps_dir = c.Type(str, default="maps")
-    # URL prefix of the generated section.
-    prefix = c.Type(str, default="journeys")
+    # URL prefix of the generated section: a folder inside the docs (`prefix: ../x` raised
+    # a ValueError traceback when the first page was written).
+    prefix = _Checked(str, prefix_problem, default="journeys")
     # Broken map outside `mkdocs serve`: fail the build, or build the good maps with a notice.
     on_invalid_map = c.Choice(("fail", "warn"), default="fail")
     # Raw HTML in map text: escaped unless allowed.
@@ -61,8 +79,10 @@ class CjmConfig(base.Config):
     # Graphviz diagrams.
     diagrams = c.Type(bool, default=True)
     on_missing_dot = c.Choice(("warn", "fail"), default="warn")
-    dot_timeout = c.Type((int, float), default=30)
-    render_jobs = c.Optional(c.Type(int))
+    dot_timeout = _Checked((int, float), lambda v: None if 0 < v <= 3600 else
+                           "give the seconds one `dot` run may take, from 1 to 3600", default=30)
+    render_jobs = c.Optional(_Checked(int, lambda v: None if 1 <= v <= 256 else
+                                      "give how many `dot` runs at once, from 1 to 256"))
     cache_dir = c.Type(str, default=".cache/plugin/cjm")
 
 
@@ -76,17 +96,61 @@ AUTO_NAV_FULL_LIMIT = 60
 AUTO_NAV_PERSONAS_LIMIT = 100
 
 
+def _guarded(fallback: Callable, site_wide: bool = True):
+    """Run an event handler so that nothing in cjm ever stops `mkdocs serve`: MkDocs' dev
+    server makes every request wait until a rebuild succeeds, so one bad map (a crash, a
+    `PluginError`) left every page, unrelated ones too, hanging until the input was fixed.
+    While serving, the error is logged and `fallback` gives the last good state (`site_wide`:
+    every page says so; else only the page in question). In a build, a crash becomes a
+    PluginError with a one-line message (`-v` shows the traceback)."""
+
+    def wrap(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        def run(self: CjmPlugin, *args, **kwargs):
+            try:
+                return handler(self, *args, **kwargs)
+            except PluginError as error:
+                if self.command != "serve":
+                    raise
+                message = visible(str(error))
+                self.failure = message if site_wide else self.failure
+                log.error(f"{message}\ncjm: showing the last good pages until this is fixed")
+            except Exception as error:  # noqa: BLE001 - see above
+                log.debug("cjm: traceback of the error below", exc_info=True)
+                message = (f"cjm: unexpected error while building ({type(error).__name__}:"
+                           f" {short(str(error), 200)}); this is a bug in cjm: please report it with"
+                           " the map or page that caused it (`mkdocs build -v` shows the details)")
+                if self.command != "serve":
+                    raise PluginError(message) from error
+                self.failure = message if site_wide else self.failure
+                log.error(f"{message}\ncjm: showing the last good pages until this is fixed")
+            return fallback(self, *args, **kwargs)
+
+        return run
+
+    return wrap
+
+
+def _unchanged(self, item, *args, **kwargs):
+    return item
+
+
 class CjmPlugin(BasePlugin[CjmConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         self.command: str = "build"
+        self.site_options: SiteOptions | None = None
+        self.failure: str | None = None  # why this rebuild shows the last good pages (serve)
         self.last_good: dict[str, LoadedMap] = {}  # by map file, for `mkdocs serve`
         self.site: SiteBuild | None = None
         self.generated: dict[str, StoredFile] = {}
+        self.added: list[File] = []  # the files on_files added to this build
         self.page_embeds: dict[str, PageEmbeds] = {}
         self.raw_blocks: dict[str, dict[str, str]] = {}
         self.markdown: markdown.Markdown | None = None
+        # The site of the last build that went well, shown while serving when one fails.
+        self.good_site: SiteBuild | None = None
 
     # -- configuration --------------------------------------------------------------------
 
@@ -94,22 +158,27 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         # Serve keeps the last good state of a map that breaks while someone types.
         self.command = command
 
+    @_guarded(_unchanged)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.page_embeds, self.raw_blocks, self.markdown = {}, {}, None  # `mkdocs serve` reuses the plugin
+        self.site, self.site_options, self.failure = None, None, None
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         self.maps_dir = (root / self.config.maps_dir).resolve()
+        # The configured cache folder may be a link (to a bigger disk); nothing below it is
+        # followed (store.py).
         self.cache_dir = (root / self.config.cache_dir).resolve()
         self.paths = SitePaths(self.config.prefix.strip("/"))
-        if not self.maps_dir.is_dir():
-            raise PluginError(
-                f"cjm: maps folder `{self.config.maps_dir}` not found next to mkdocs.yml;"
-                " create it or set `maps_dir` under `plugins: - cjm:`"
-            )
         if self.paths.stylesheet not in config.extra_css:
             config.extra_css.append(self.paths.stylesheet)
         if self.paths.script not in config.extra_javascript:
             config.extra_javascript.append(self.paths.script)
+        if not self.maps_dir.is_dir():
+            kind = "is not a folder" if os.path.lexists(self.maps_dir) else "not found"
+            raise PluginError(
+                f"cjm: maps folder `{self.config.maps_dir}` {kind} next to mkdocs.yml;"
+                " create it or set `maps_dir` under `plugins: - cjm:`"
+            )
         self.site_options = SiteOptions(
             diagrams=self.config.diagrams,
             on_missing_dot=self.config.on_missing_dot,
@@ -128,10 +197,33 @@ class CjmPlugin(BasePlugin[CjmConfig]):
 
     # -- content --------------------------------------------------------------------------
 
+    def _last_good_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """While serving, after a failed rebuild: the generated pages of the last good one
+        (their files are still in the cache), so that every page keeps answering."""
+        for file in self.added:  # from the failed attempt, if it got that far
+            if files.get_file_from_path(file.src_uri) is file:
+                files.remove(file)
+        self.site = self.good_site
+        if self.site is not None:
+            store = FileStore(self.cache_dir / "site") if self._store_readable() else None
+            self._add_generated(files, config, lambda stored: store is not None and store.intact(stored.src))
+        return files
+
+    def _store_readable(self) -> bool:
+        try:
+            FileStore(self.cache_dir / "site")
+            return True
+        except StoreError:
+            return False
+
     # Default priority: runs after plugins that add hand-written files (gen-files and the
     # like), so a hand-written page at a generated path is seen and reported.
+    @_guarded(_last_good_files)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        project = load_project([self.maps_dir], base=self.root, cache=self.cache_dir)
+        self.site = None
+        if self.site_options is None:  # on_config failed while serving, and said why
+            raise PluginError("cjm: no maps could be read (see the error above)")
+        project = load_project([self.maps_dir], base=self.root, cache=self.cache_dir, top=self.maps_dir)
         # Positions only place the messages, which exist by now; kept, they would stay in
         # memory through the whole build (a quarter of a 200-persona build's peak over the
         # same site without cjm: bench/README.md).
@@ -140,29 +232,51 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         # Generated files live in the cache folder and are rewritten only when they change,
         # so MkDocs reads them like hand-written pages and `--dirty` skips unchanged ones
         # (a file with in-memory content always counts as modified).
-        self.site = build_site(project, self.site_options, problems,
-                               store=FileStore(self.cache_dir / "site"))
-        for message in self.site.messages:
+        try:
+            site = build_site(project, self.site_options, problems,
+                              store=FileStore(self.cache_dir / "site"))
+        except StoreError as error:
+            raise PluginError(str(error)) from None
+        for message in site.messages:
             (log.error if message.is_error else log.warning)(str(message))
-        if self.site.fatal:
-            raise PluginError(self.site.fatal)
-
-        self.generated = {}
-        for stored in self.site.files:
-            if not stored.src.endswith(".md"):
-                files.append(File.generated(config, stored.src, abs_src_path=str(stored.path)))
-                continue
-            existing = files.get_file_from_path(stored.src)
-            if existing is not None and existing.generated_by is None:
-                log.warning(f"cjm: docs/{stored.src} hides the generated page; rename it or set `prefix`")
-                continue
-            generated = File.generated(config, stored.src, abs_src_path=str(stored.path),
-                                       inclusion=InclusionLevel.NOT_IN_NAV)
-            if stored.source is not None:
-                generated.edit_uri = Path(os.path.relpath(stored.source.source.path, config.docs_dir)).as_posix()
-            files.append(generated)
-            self.generated[stored.src] = stored
+        if site.fatal:
+            raise PluginError(site.fatal)
+        self.site = site
+        self._add_generated(files, config)
+        self.good_site = site
         return files
+
+    def _add_generated(self, files: Files, config: MkDocsConfig,
+                       usable: Callable[[StoredFile], bool] = lambda stored: True) -> None:
+        """Add the generated files of `self.site`; a hand-written file at the URL of one
+        (whatever its layout: `journeys.md`, `journeys/README.md`, `journeys/ann.md` with
+        directory URLs) is kept and the clash reported, a warning `--strict` fails on."""
+        self.generated, self.added = {}, []
+        taken = {file.dest_uri: file for file in files if not file.inclusion.is_excluded()}
+        for stored in self.site.files:
+            if not usable(stored):
+                continue
+            page = stored.src.endswith(".md")
+            generated = File.generated(config, stored.src, abs_src_path=str(stored.path),
+                                       inclusion=InclusionLevel.NOT_IN_NAV if page else InclusionLevel.UNDEFINED)
+            other = taken.get(generated.dest_uri)
+            if other is not None:
+                log.warning(
+                    f"cjm: {visible(_docs_path(config, self.root, other))} is published at"
+                    f" `{visible(generated.url or '/')}`, where cjm generates"
+                    f" {visible(stored.src)}; the hand-written file is kept and the generated"
+                    " one left out. Rename or move the hand-written file, or set `prefix`"
+                    " under `plugins: - cjm:`")
+                continue
+            if page and stored.source is not None:
+                relative = Path(os.path.relpath(stored.source.source.path, config.docs_dir)).as_posix()
+                # Quoted: the edit button's link must stay one URL whatever the file name.
+                generated.edit_uri = quote(relative, safe="/")
+            files.append(generated)
+            self.added.append(generated)
+            taken[generated.dest_uri] = generated
+            if page:
+                self.generated[stored.src] = stored
 
     def _report(self, project: Project) -> list[Diagnostic]:
         """Log every message; keep the last good map of a broken file while serving."""
@@ -188,6 +302,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     # -- navigation -----------------------------------------------------------------------
 
     # Default priority: Material's plugins read the final nav later, in on_page_context.
+    @_guarded(_unchanged)
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.site is None:
             return nav
@@ -232,7 +347,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                     children.append(Section(title, [persona] + [p for p in stages if p]))
                 else:
                     children.append(persona)
-        across = [page(self.paths.stages_index), page(self.paths.touchpoints), page(self.paths.backlog)]
+        across = [page(self.paths.stages_index), page(self.paths.touchpoints), page(self.paths.backlog),
+                  page(self.paths.portfolio), page(self.paths.evidence)]
         children.append(Section("Across personas", [p for p in across if p]))
         return Section(self.config.nav_title, children)
 
@@ -249,6 +365,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     # Before other plugins see the Markdown: the blocks become placeholders that no
     # Markdown extension can touch, whatever their indentation (admonitions, tabs).
     @event_priority(50)
+    @_guarded(_unchanged, site_wide=False)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files):
         if page.file.src_uri in self.generated:
             # The canvas and diagrams are finished HTML: Markdown's HTML parser took most of a
@@ -260,26 +377,53 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         if self.site is None or page.file.generated_by is not None or "cjm" not in markdown:
             return markdown
         found = extract(markdown, first_line=_first_line(page, markdown))
+        where = _docs_path(config, self.root, page.file)
+        for line, column in found.unclosed:
+            log.warning(f"{visible(where)}:{line}:{column}: cjm block: it has no closing fence, so it"
+                        " shows as text; close it with the same fence that opens it")
         if found.embeds:
             self.page_embeds[page.file.src_uri] = found
         return found.markdown
 
-    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+    def _notices(self, html: str, *, page: Page, **kwargs) -> str:
+        """After a failed page: each block says so instead of showing its placeholder."""
         found = self.page_embeds.pop(page.file.src_uri, None)
-        if found is None:
+        if found is not None:
+            html = found.pattern.sub(notice("cjm could not show this block; see the build log"), html)
+        return self._with_failure(html)
+
+    def _with_failure(self, html: str) -> str:
+        """While serving after a failed rebuild, every page says so at the top: the writer
+        looks at the browser, not at the terminal."""
+        if self.failure is None:
             return html
+        return (notice(f"{self.failure} — showing the last good pages until this is fixed",
+                       "cjm: the last change could not be built", "cjm-serve-error") + html)
+
+    @_guarded(_notices, site_wide=False)
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        found = self.page_embeds.get(page.file.src_uri)
+        if found is None:
+            return self._with_failure(html)
         renderer = EmbedRenderer(self.site.builder, self.site.diagram_for_page)
-        where = _display_path(page, config, self.root)
+        where = visible(_docs_path(config, self.root, page.file))
+        contents: dict[str, str] = {}
         for placeholder, embed in found.embeds.items():
             try:
-                kind, content = renderer.render(embed.options, page.file.src_uri)
+                kind, content = renderer.render(embed, page.file.src_uri)
                 if kind == "markdown":
                     content = self._markdown(config).reset().convert(content)
             except EmbedError as error:
-                log.warning(f"{where}:{embed.line}: cjm block: {error}")
-                content = notice(f"{where}:{embed.line}: {error}")
-            html = html.replace(f"<p>{placeholder}</p>", content).replace(placeholder, content)
-        return html
+                line, column = embed.where(error)
+                message = f"{where}:{line}:{column}: cjm block: {visible(str(error))}"
+                log.warning(message)
+                content = notice(message)
+            contents[placeholder] = content
+        # One pass over the page as Markdown made it: a placeholder is replaced only where
+        # the page has it, never inside a view inserted before it (map text is in those).
+        html = found.pattern.sub(lambda m: contents[m.group(1) or m.group(2)], html)
+        self.page_embeds.pop(page.file.src_uri, None)
+        return self._with_failure(html)
 
     def _markdown(self, config: MkDocsConfig) -> markdown.Markdown:
         """The site's own Markdown set-up, for tables that embeds insert."""
@@ -288,6 +432,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                                               extension_configs=config.mdx_configs)
         return self.markdown
 
+    @_guarded(_unchanged, site_wide=False)
     def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav: Navigation):
         # A map's edit URL is `<edit_uri>../maps/x.yml`; fold the `..` so it reads cleanly
         # whether or not `repo_url` is set (only then does MkDocs fold it itself).
@@ -305,6 +450,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     # Last, in the finished page: the search index (built in on_page_context) and every
     # other plugin have not had to read the canvas and diagrams (see rawblocks.py).
     @event_priority(-100)
+    @_guarded(_unchanged, site_wide=False)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         blocks = self.raw_blocks.pop(page.file.src_uri, None)
         return restore(output, blocks) if blocks else output
@@ -327,11 +473,14 @@ def _first_line(page: Page, markdown: str) -> int:
     return source.count("\n", 0, start) + 1 if start > 0 else 1
 
 
-def _display_path(page: Page, config: MkDocsConfig, root: Path) -> str:
-    """`docs/research.md`: the page as the writer finds it, from the project folder."""
-    path = Path(config.docs_dir) / page.file.src_path
+def _docs_path(config: MkDocsConfig, root: Path, file: File) -> str:
+    """`docs/research.md`: a file as the writer finds it, from the project folder (a file
+    another plugin generated has no such path: its URL path then)."""
+    if file.abs_src_path is None or file.generated_by is not None:
+        return file.src_uri
+    path = Path(os.path.abspath(file.abs_src_path))
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -10,6 +10,7 @@ from pydantic.fields import FieldInfo
 
 from .model import (_check_link, _check_slug, Emotion, Link, Number, Slug, Text, Channel, JourneyMap, Lane, Metric, Opportunity, PainPoint, Persona, Stage,
                     Touchpoint, Vocabulary, VocabularyStage)
+from .model import Evidence, Flag, IsoDate, PainReference, Research, Score, _check_flag
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Map file (top level)", JourneyMap),
@@ -23,12 +24,16 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("`_vocabulary.yml` (top level)", Vocabulary),
     ("`_vocabulary.yml`: `stages[]`", VocabularyStage),
     ("`_vocabulary.yml`: `channels[]`", Channel),
+    ("`_research.yml` (top level)", Research),
+    ("`_research.yml`: `evidence[]`", Evidence),
 ]
 
 
 def _type_name(annotation: Any) -> str:
     named = {Text: "text", Slug: "id", Link: "link", Emotion: "integer -2..2", Number: "number",
-             float: "number", str: "text", int: "integer"}
+             float: "number", str: "text", int: "integer", Flag: "`true` or `false`",
+             Score: "integer 1..5", IsoDate: "date (YYYY-MM-DD)",
+             PainReference: "pain point id, or `persona-id/pain-id`"}
     for alias, name in named.items():
         if annotation == alias:
             return name
@@ -56,6 +61,8 @@ def _field_type(field: FieldInfo) -> str:
         return "id"
     if _check_link in validators:
         return "link"
+    if _check_flag in validators:
+        return "`true` or `false`"
     return _type_name(field.annotation)
 
 

@@ -259,6 +259,8 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
         options.pages.allow_html, options.pages.tags, options.pages.full_width, options.diagrams,
         renderer.version()[0] if renderer else None, site.diagram_notice,
         project.vocabulary.model_dump_json() if project.vocabulary else None,
+        # Evidence titles, kinds and dates appear wherever an item cites them.
+        project.research.research.model_dump_json() if project.research else None,
         builder.order, names, builder.channel_names, shared,
     )
 
@@ -273,7 +275,9 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     site.draw = draw
     # (group, key, its map or None, what makes its pages, whose diagrams it shows or None)
     groups: list[tuple[str, str, LoadedMap | None, Callable[[], list[GeneratedPage]], str | None]] = []
-    map_keys = [_key(common, m.id, m.map.model_dump_json(), [str(p) for p in builder._problems_for(m)])
+    # A map's pages also show the items of other maps linked to its own (`addresses`).
+    map_keys = [_key(common, m.id, m.map.model_dump_json(), [str(p) for p in builder._problems_for(m)],
+                     builder.links.external_key(m.id))
                 for m in project.maps]
 
     def shown(part: Callable[[LoadedMap], object]) -> str:
@@ -295,6 +299,17 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
          None, lambda: [builder.backlog_page()], None),
         ("site/stages", shown(lambda m: [s.id for s in m.map.stages]), None,
          lambda: [builder.stages_index_page(shared)], None),
+        # Both show pain points and opportunities with their links, scores and evidence, and
+        # the evidence page the stages and metrics that cite a source.
+        ("site/portfolio", shown(lambda m: [(s.id, s.name, [p.model_dump(mode="json") for p in s.pain_points],
+                                             [o.model_dump(mode="json") for o in s.opportunities])
+                                            for s in m.map.stages]),
+         None, lambda: [builder.portfolio_page()], None),
+        ("site/evidence", shown(lambda m: [(s.id, s.name, s.emotion, s.feeling, s.evidence, s.confidence,
+                                            [p.model_dump(mode="json") for p in s.pain_points],
+                                            [x.model_dump(mode="json") for x in s.metrics])
+                                           for s in m.map.stages]),
+         None, lambda: [builder.evidence_page()], None),
     ]
     for sid in shared:
         groups.append((f"site/stage/{sid}", shown(lambda m, sid=sid: [s.model_dump_json() for s in m.map.stages

@@ -117,12 +117,18 @@ class MarkdownRenderer:
     """Renders the Markdown fields of maps (summary, descriptions, ...)."""
 
     def __init__(self, allow_html: bool = False, images: bool = True):
-        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-        if not allow_html:
-            self._md.preprocessors.deregister("html_block")
-            self._md.inlinePatterns.deregister("html")
-        self._md.treeprocessors.register(_SafeUrls(self._md, images), "cjm_safe_urls", 0)
+        self.allow_html = allow_html
+        self.images = images
+        self._md = self._new_markdown()
         self._cache: dict[tuple[str, bool], str] = {}
+
+    def _new_markdown(self) -> markdown.Markdown:
+        md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        if not self.allow_html:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeUrls(md, self.images), "cjm_safe_urls", 0)
+        return md
 
     def block(self, text: object) -> str:
         """Paragraphs and lists, as one line of HTML (no blank line ends it early)."""
@@ -139,8 +145,16 @@ class MarkdownRenderer:
             plain = source.translate(_ENTITIES)
             self._cache[key] = plain if inline else f"<p>{plain}</p>"
         if key not in self._cache:
-            self._md.reset()
-            rendered = self._md.convert(source).strip()
+            try:
+                rendered = self._md.reset().convert(source).strip()
+            except RecursionError:
+                # The loader bounds nesting (text_limits.py), but the stack of a build is
+                # deeper than the loader's: show the text as it is rather than crash. The
+                # interrupted instance is left half-way (it rendered `*a*` as `*a*` after).
+                self._md = self._new_markdown()
+                plain = escape(source)
+                self._cache[key] = plain if inline else f"<p>{plain}</p>"
+                return self._cache[key]
             if inline:
                 # Paragraphs first, then unwrap: in the other order two paragraphs stayed
                 # one `<p>` inside the page's own `<p>` (`**Objective:** <p>..</p>`).

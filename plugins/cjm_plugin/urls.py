@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 # Page names at the top of the journeys section: persona ids must avoid them.
-RESERVED_PERSONA_IDS = frozenset({"index", "stages", "touchpoints", "backlog", "assets"})
+RESERVED_PERSONA_IDS = frozenset({"index", "stages", "touchpoints", "backlog", "assets",
+                                  "portfolio", "evidence"})
 RESERVED_STAGE_IDS = frozenset({"index"})
+
+
+MAX_PREFIX_PART = 50
+_PREFIX_PART = re.compile(r"[^\W_][\w.-]*")
+
+
+def prefix_problem(prefix: str) -> str | None:
+    """Why `prefix` can't be the folder of the generated pages (inside the docs folder, on
+    every system, as a URL), or None when it can. "" puts them at the top of the site."""
+    parts = [part for part in prefix.strip("/").split("/")] if prefix.strip("/") else []
+    for part in parts:
+        if part in (".", ".."):
+            return (f"`{part}` would put the generated pages outside the docs folder; use a folder"
+                    " name such as `journeys` or `handbook/journeys`")
+        if not part:
+            return "an empty folder name (`//`); use a folder name such as `journeys`"
+        if len(part) > MAX_PREFIX_PART:
+            return f"folder names are at most {MAX_PREFIX_PART} characters"
+        if not _PREFIX_PART.fullmatch(part):
+            return ("use letters, digits, `-`, `_` and `.` in folder names, starting with a letter"
+                    " or digit (no `\\`, `:`, spaces or hidden `.` folders), for example"
+                    " `journeys`")
+    return None
 
 
 @dataclass(frozen=True)
@@ -34,6 +59,14 @@ class SitePaths:
     @property
     def backlog(self) -> str:
         return self._join("backlog.md")
+
+    @property
+    def portfolio(self) -> str:
+        return self._join("portfolio.md")
+
+    @property
+    def evidence(self) -> str:
+        return self._join("evidence.md")
 
     @property
     def stylesheet(self) -> str:

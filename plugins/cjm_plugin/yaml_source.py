@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from .diagnostics import short
+
 try:  # The C parser is several times faster on large sites.
     from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -44,6 +46,28 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a new line
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Quoted(str):
+    """A scalar the writer quoted (or wrote as a `|` / `>` block): text, never a number.
+    `emotion: "2"` is text in YAML and in the JSON Schema, so the model refuses it where it
+    wants a number instead of reading 2 (see model.py)."""
+
+    __slots__ = ()
+
+
+# YAML 1.1 (PyYAML) ends a line at these too; editors do not, so positions after one would
+# be a line off, and a value holding one is cut in two.
+_INVISIBLE_BREAKS = re.compile("[\x85\u2028\u2029]")
+_EDITOR_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+def editor_position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of `text[index]` as editors count: CR, LF or CRLF end a line."""
+    before = text[:index]
+    breaks = list(_EDITOR_LINE_BREAK.finditer(before))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, index - start + 1
 
 
 class SourceError(Exception):
@@ -76,13 +100,6 @@ class Positions:
         return self.keys.get(path) or self.of_value(path)
 
 
-def _shown(text: str, limit: int = 60) -> str:
-    """`text` for a one-line message: a quoted key may hold newlines, control characters
-    or 100 KB; the message must stay one short line."""
-    visible = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-    return f"{visible[:limit]}…" if len(visible) > limit else visible
-
-
 def decode(raw: bytes) -> str:
     """UTF-8 text (a BOM is allowed), or a SourceError pointing at the first bad byte."""
     if len(raw) > MAX_FILE_BYTES:
@@ -92,18 +109,35 @@ def decode(raw: bytes) -> str:
             f"file is {len(raw) // 1024} KiB, over the {MAX_FILE_BYTES // 1024 // 1024} MiB"
             " limit for one map; split it into one file per persona",
         )
+    wide = _wide_encoding(raw)
+    if wide:
+        raise SourceError(
+            1, 1, f"the file is not UTF-8 but {wide}; save it as UTF-8"
+            " (in most editors: Save with Encoding, UTF-8)")
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = body[: error.start]
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", "replace")) + 1
+        before = body[: error.start].decode("utf-8", "replace")
+        line, column = editor_position(before, len(before))
         raise SourceError(
-            before.count(b"\n") + 1,
-            column,
+            line, column,
             f"the file is not UTF-8 (byte 0x{body[error.start]:02x}); save it as UTF-8",
         ) from None
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when `raw` is one of them (by its byte order mark, or by the
+    zero bytes that ASCII text has in them); reading it as UTF-8 said "remove U+0000"."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32 (it starts with a UTF-32 byte order mark)"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 (it starts with a UTF-16 byte order mark)"
+    sample = raw[:200]
+    if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
+        if sample[1::2].count(0) * 2 >= len(sample) // 2 or sample[0::2].count(0) * 2 >= len(sample) // 2:
+            return "UTF-16 or UTF-32 (every other byte is zero)"
+    return None
 
 
 def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
@@ -138,6 +172,9 @@ def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
             f"close the `[` or `{{` opened{where}, and quote items that contain `,`, `:` or"
             " brackets"
         )
+    if "expected <document start>" in problem and re.search(r"^\.\.\.[ \t]*(?:#.*)?$", text, re.M):
+        return ("a `...` line ends the YAML document, and a map file holds one: remove the"
+                " `...` line")
     if "expected a single document" in problem:  # a `---` line inside the map
         return "a map file holds one document: remove the `---` line, or split the file in two"
     if "could not find expected ':'" in problem:
@@ -150,6 +187,23 @@ def _syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
 def _check_depth(text: str) -> None:
     """Reject runaway nesting before composing: libyaml's composer recurses in C, and a
     file of 50,000 `[` crashed the whole process with a segfault (no RecursionError)."""
+    try:
+        _walk_depth(text)
+    except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" not in f"{error.problem}":
+            raise
+        # libyaml 0.2.6 (PyYAML 6.0.3 and later) stops flow nesting at 1,000 levels itself,
+        # and its scanner reads ahead of the events counted here, so its own message came
+        # first. The text before the bracket it refused still holds the first node past our
+        # limit (and any earlier syntax error): walk that, so every PyYAML says the same.
+        _walk_depth(text[: error.problem_mark.index])
+        mark = error.problem_mark
+        raise SourceError(
+            mark.line + 1, mark.column + 1, f"nested too deeply; maps need at most {MAX_DEPTH} levels"
+        ) from None
+
+
+def _walk_depth(text: str) -> None:
     depth = 0  # open collections = length of the data path of the next node
     for event in yaml.parse(text, Loader=_Loader):  # the event parser does not recurse
         if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
@@ -243,16 +297,22 @@ class _Builder:
     def __init__(self) -> None:
         self.positions = Positions()
         self.count = 0
+        self.root: yaml.Node | None = None
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         if self.count > MAX_VALUES:
+            if _uses_aliases(self.root):
+                raise SourceError(
+                    line, column,
+                    f"the document expands to more than {MAX_VALUES:,} values (an alias bomb?);"
+                    " remove the repeated `*alias` references",
+                )
             raise SourceError(
-                line,
-                column,
-                f"the document expands to more than {MAX_VALUES} values (an alias bomb?);"
-                " remove the repeated `*alias` references",
+                line, column,
+                f"the file holds more than {MAX_VALUES:,} values, more than one map needs;"
+                " split it into one file per persona",
             )
         if len(path) > MAX_DEPTH:
             raise SourceError(
@@ -262,8 +322,8 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             # Plain `~`, `null` or nothing is "no value"; everything else is text.
             # A plain scalar's style is None from the Python parser but "" from libyaml.
-            if not node.style and node.value in _NULLS:
-                return None
+            if not node.style:
+                return None if node.value in _NULLS else node.value
             if node.style == '"' and _SURROGATE.search(node.value):
                 # `"\ud800"`: libyaml rejects a surrogate escape, the pure-Python parser
                 # keeps it, and writing the page as UTF-8 then crashed the build. Only a
@@ -272,36 +332,57 @@ class _Builder:
                     line, column, "invalid character escape (a lone surrogate such as"
                     " `\\ud800`); write the character itself, or `\\U0001F600` for an emoji",
                 )
-            return node.value
+            return Quoted(node.value)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, path + (index,)) for index, child in enumerate(node.value)]
         return self._mapping(node, path)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: Path, merged_at: tuple[int, int] | None = None
+                 ) -> dict[str, Any]:
+        """A mapping's data. With `merged_at` (the `<<` key that merges it into `path`), the
+        keys it adds are placed there: a duplicate stage id that a merge made is reported
+        where the merge is, not twice at the anchor."""
         result: dict[str, Any] = {}
-        merged: list[yaml.Node] = []
+        first_lines: dict[str, int] = {}
+        merge: tuple[yaml.Node, list[yaml.Node]] | None = None
         for key_node, value_node in node.value:
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key_node.tag == _MERGE_TAG:
-                merged.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
+                if merge is not None:
+                    raise SourceError(
+                        line, column,
+                        f"a second `<<` merge key in one mapping (the first is at line"
+                        f" {merge[0].start_mark.line + 1}); YAML would use only one of them:"
+                        " merge several mappings with one key, `<<: [*first, *second]`",
+                    )
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                merge = (key_node, sources)
                 continue
             key = self._key(key_node)
-            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in result:
-                first_line, _ = self.positions.keys[path + (key,)]
                 raise SourceError(
                     line,
                     column,
-                    f"duplicate key `{_shown(key)}` (first at line {first_line}); YAML would keep"
-                    " only the last one, so remove or rename one of them",
+                    f"duplicate key `{short(key)}` (first at line {first_lines[key]}); YAML would"
+                    " keep only the last one, so remove or rename one of them",
                 )
-            self.positions.keys[path + (key,)] = (line, column)
+            first_lines[key] = line
+            at = merged_at or (line, column)
+            if merged_at is None:
+                self.positions.keys[path + (key,)] = at
+            else:
+                self.positions.keys.setdefault(path + (key,), at)
+                self.positions.values.setdefault(path + (key,), at)
             result[key] = self.build(value_node, path + (key,))
-        for source in merged:  # `<<: *defaults`: explicit keys win.
-            if not isinstance(source, yaml.MappingNode):
-                mark = source.start_mark
-                raise SourceError(mark.line + 1, mark.column + 1, "`<<` must merge a mapping")
-            for key, value in self._mapping(source, path).items():
-                result.setdefault(key, value)
+        if merge is not None:  # `<<: *defaults`: explicit keys win, then earlier sources.
+            key_node, sources = merge
+            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    mark = source.start_mark
+                    raise SourceError(mark.line + 1, mark.column + 1, "`<<` must merge a mapping")
+                for key, value in self._mapping(source, path, where).items():
+                    result.setdefault(key, value)
         return result
 
     @staticmethod
@@ -314,10 +395,46 @@ class _Builder:
         return node.value
 
 
+def _uses_aliases(root: yaml.Node | None) -> bool:
+    """Whether a node is reached twice (an `*alias`). Asked only when a document is too big,
+    so a large plain map is not called an alias bomb; stops at the first repeat."""
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        else:
+            for key, value in node.value:
+                stack += (key, value)
+    return False
+
+
+def _check_invisible_breaks(text: str) -> None:
+    found = _INVISIBLE_BREAKS.search(text)
+    if found:
+        line, column = editor_position(text, found.start())
+        name = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+        char = found.group(0)
+        raise SourceError(
+            line, column,
+            f"invisible {name[char]} character (U+{ord(char):04X}), which YAML reads as a line"
+            " break: delete it (pasted text often carries one), or write"
+            f" `\\u{ord(char):04x}` inside double quotes",
+        )
+
+
 def parse(text: str) -> tuple[Any, Positions]:
     """The document's data and positions; raises SourceError for unreadable input."""
+    _check_invisible_breaks(text)
     node = _compose(text)
     builder = _Builder()
+    builder.root = node
     if node is None:
         return None, builder.positions
     try:

@@ -29,7 +29,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..safe_io import read_limited
 from .text import xml_escape
+
+MAX_CACHED_SVG = 256 * 2**20
 
 CACHE_FORMAT = 1  # bump when the cached files change meaning
 ENGINES = ("dot", "neato", "fdp", "sfdp", "circo", "twopi", "osage", "patchwork")
@@ -171,7 +174,7 @@ class Renderer:
         stamp = self._stamp(path)
         memo = self.cache_dir / "graphviz-version.json"
         try:
-            known = json.loads(memo.read_text("utf-8"))
+            known = json.loads(read_limited(memo, 4096, follow_links=False))
             if known.get("stamp") == stamp and known.get("version"):
                 self._version = (known["version"], f"found {known['version']} at {path}")
                 return self._version
@@ -248,8 +251,9 @@ class Renderer:
         cache_file = self._cache_file(self.cache_key(dot, engine))
         with self._lock:
             self.used.add(cache_file)
-        try:
-            return RenderResult(svg=cache_file.read_text("utf-8"), cached=True)
+        try:  # never through a link: the cache may come from elsewhere (CI)
+            svg = read_limited(cache_file, MAX_CACHED_SVG, follow_links=False).decode("utf-8")
+            return RenderResult(svg=svg, cached=True)
         except (OSError, UnicodeDecodeError):
             pass
         with self._lock:

@@ -21,7 +21,7 @@ from ..diagnostics import Diagnostic
 from ..load import SourceFile, load_map, load_vocabulary
 from ..model import Vocabulary
 from ..slugs import is_safe_slug, slugify
-from ..starter import SCHEMA_MODELINE
+from ..starter import schema_line
 from ..store import write_atomic
 from ..yaml_source import MAX_FILE_BYTES, SourceError, parse
 from . import mermaid
@@ -257,7 +257,7 @@ def import_map(request: ImportRequest, base: Path | None = None) -> ImportResult
         _check_target(target, request.force, base)
     document = draft.document()
     comments = [f"Imported from {request.file.name} by `cjm import`; edit freely."] + draft.comments
-    text = dump(document, SCHEMA_MODELINE, comments)
+    text = dump(document, schema_line(folder), comments)
     try:
         read_back = parse(text)[0]
     except SourceError as error:  # pragma: no cover - the writer checks every value
