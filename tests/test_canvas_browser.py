@@ -261,7 +261,10 @@ COLOURS = """() => {
   }
   const markers = [...frame.querySelectorAll('.cjm-point, .cjm-marker, .cjm-pain-marker, .cjm-severity-chip, .cjm-swatch')]
     .filter(e => e.getClientRects().length && getComputedStyle(e).display !== 'none')
-    .map(e => ({what: e.className, colour: getComputedStyle(e).backgroundColor, layers: layers(e.parentElement)}));
+    .map(e => ({what: e.className, layers: layers(e.parentElement),
+                // an assumed emotion is a dashed ring: its colour is the border's
+                colour: e.classList.contains('cjm-assumed') ? getComputedStyle(e).borderTopColor
+                                                            : getComputedStyle(e).backgroundColor}));
   const page = getComputedStyle(document.body).backgroundColor;
   return {texts, markers, page};
 }"""

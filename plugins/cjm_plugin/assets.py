@@ -20,8 +20,9 @@ SEVERITY_MARKERS = {
 def _palette(scheme: str) -> str:
     emotions = " ".join(f"--cjm-emo-{emotion_slug(e)}: {c};" for e, c in EMOTION_MARKERS[scheme].items())
     severities = " ".join(f"--cjm-sev-{s}: {c};" for s, c in SEVERITY_MARKERS[scheme].items())
-    on_marker, muted_mix = ("#ffffff", "72%") if scheme == "light" else ("#1e2129", "86%")
-    return f"{emotions} {severities} --cjm-on-marker: {on_marker}; --cjm-muted-mix: {muted_mix};"
+    on_marker, muted_mix, mot = ("#ffffff", "72%", "#8a5a00") if scheme == "light" else ("#1e2129", "86%", "#ffd54f")
+    return (f"{emotions} {severities} --cjm-on-marker: {on_marker}; --cjm-muted-mix: {muted_mix};"
+            f" --cjm-mot: {mot};")
 
 
 PALETTE = f"""\
@@ -218,7 +219,7 @@ CANVAS_STYLESHEET = """\
 .cjm-canvas-frame .cjm-tp-emotion { white-space: nowrap; }
 .cjm-canvas-frame .cjm-tp-emotion .cjm-marker { margin-right: .2em; vertical-align: baseline; }
 .cjm-canvas-frame .cjm-canvas .cjm-pain { border-left: .2rem solid var(--cjm-sev); background: color-mix(in srgb, var(--cjm-sev) 8%%, var(--cjm-bg)); }
-.cjm-canvas-frame .cjm-chip { display: inline-block; padding: 0 .35rem; border-radius: .6rem; font-size: max(12px, .6rem);
+.cjm-canvas-frame .cjm-chip { display: inline-block; color: inherit; padding: 0 .35rem; border-radius: .6rem; font-size: max(12px, .6rem);
   line-height: 1.5; white-space: nowrap; border: 1px solid var(--cjm-border); text-decoration: none; }
 .cjm-canvas-frame .cjm-severity-chip { background: var(--cjm-sev); border-color: var(--cjm-sev); color: var(--cjm-on-marker); font-weight: 700; }
 .cjm-canvas-frame .cjm-canvas .cjm-opportunity { border: 1px dashed var(--cjm-border); display: flex; flex-direction: column; gap: .2rem; }
@@ -250,6 +251,11 @@ CANVAS_STYLESHEET = """\
 .cjm-canvas-frame .cjm-guide-zero { stroke: var(--cjm-border); stroke-dasharray: 2 3; }
 .cjm-canvas-frame .cjm-curve-line { fill: none; stroke: var(--cjm-muted); stroke-width: 2.5; stroke-linejoin: round; vector-effect: non-scaling-stroke; }
 .cjm-canvas-frame .cjm-curve-gap { stroke-dasharray: 5 5; stroke-width: 1.5; }
+/* An assumed emotion (not backed by research, links.confidence): a ring, not a solid dot. */
+.cjm-canvas-frame .cjm-point.cjm-assumed { background: var(--cjm-bg); border: 2px dashed var(--cjm-emo); box-shadow: none; }
+.cjm-canvas-frame .cjm-marker.cjm-assumed { box-sizing: border-box; background: transparent; box-shadow: none;
+  border: 1.5px dashed var(--cjm-emo, var(--cjm-border)); }
+.cjm-canvas-frame .cjm-mot { color: var(--cjm-mot); font-weight: 700; cursor: help; }
 .cjm-canvas-frame .cjm-emotion-cell { grid-row: 1; position: relative; padding: 0;
   height: calc(2 * var(--cjm-pad) + 4 * var(--cjm-level) + 1.7rem); }
 .cjm-canvas-frame .cjm-point { position: absolute; z-index: 1; left: 50%%; top: calc(var(--cjm-pad) + var(--cjm-y) * var(--cjm-level));

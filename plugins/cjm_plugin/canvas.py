@@ -28,6 +28,7 @@ import jinja2
 from markupsafe import Markup
 
 from .diagrams.dot_source import signed, worst_severity
+from .links import confidence
 from .load import LoadedMap
 from .metrics import status as metric_status
 from .model import Lane, Metric, Stage
@@ -40,6 +41,10 @@ LABELS: dict[str, str] = {
     "canvas.title": "Journey map of {persona}",
     "canvas.stage": "Stage",
     "canvas.stage_number": "Stage {number}",
+    "stage.moment_of_truth": "Moment of truth: this stage decides whether the persona stays or goes",
+    "stage.moment_of_truth_mark": "\u2605",
+    "confidence.observed": "observed",
+    "confidence.assumed": "assumed",
     "lane.actions": "Actions",
     "lane.touchpoints": "Touchpoints",
     "lane.thoughts": "Thoughts",
@@ -81,6 +86,8 @@ LABELS: dict[str, str] = {
     "legend.title": "Legend",
     "legend.emotion": "Emotion",
     "legend.pain": "Pain points per stage, coloured by the worst severity",
+    "legend.confidence": "Emotion backed by research: solid when observed, a ring when assumed",
+    "legend.moment_of_truth": "moment of truth",
 }
 
 SEVERITIES = ("high", "medium", "low")
@@ -246,6 +253,9 @@ def render_canvas(loaded: LoadedMap, markdown: MarkdownRenderer,
         curve=_curve(stages), evidence=evidence, blueprint=blueprint,
         has=lambda attribute: any(getattr(stage, attribute) for stage in stages),
         has_emotion=any(stage.emotion is not None for stage in stages),
+        confidence=confidence,
+        has_assumed=any(confidence(stage) == "assumed" for stage in stages),
+        has_moment=any(getattr(stage, "moment_of_truth", False) for stage in stages),
         worst_used=worst_used, labels=labels, L=lambda key, **values: labels[key].format(**values),
         emotion_word=lambda e: labels["emotion.none"] if e is None else labels[f"emotion.{e}"],
         channel=lambda cid: names.get(cid, cid),
