@@ -33,6 +33,7 @@ VIEWS: dict[str, tuple[set[str], bool]] = {
     "journey": ({"persona"}, True),
     "emotion": ({"persona"}, True),
     "glance": ({"persona"}, True),
+    "canvas": ({"persona"}, True),
     "touchpoints": ({"persona", "stage", "channel", "owner"}, False),
     "pain-points": ({"persona", "stage", "severity"}, False),
     "opportunities": ({"persona", "stage", "owner", "status"}, False),
@@ -309,6 +310,9 @@ class EmbedRenderer:
                 raise EmbedError(f"no {view} diagram for `{loaded.id}`: diagrams are off or Graphviz is missing",
                                  "show")
             return "html", html
+        if view == "canvas":
+            loaded = self._persona(options)
+            return "html", str(builder.canvas(loaded, page_src))
         if view == "glance":
             loaded = self._persona(options)
             return "markdown", builder.fragment(page_src, "glance_table", m=loaded.map, pid=loaded.id,

@@ -33,6 +33,7 @@ from .embeds import EmbedError, EmbedRenderer, PageEmbeds, extract, notice
 from .load import LoadedMap
 from .yaml_source import Positions
 from .pages import PageOptions
+from .rawblocks import lift, restore
 from .site import SiteBuild, SiteOptions, build_site
 from .store import FileStore, StoreError, StoredFile
 from .urls import SitePaths, prefix_problem
@@ -72,6 +73,9 @@ class CjmConfig(base.Config):
     nav_title = c.Type(str, default="Journeys")
     # Channels and owners of a stage as page tags (for Material's tags plugin).
     tags = c.Type(bool, default=False)
+    # Persona pages give the journey canvas the whole window: no navigation or table of
+    # contents beside it (Material's `hide:` front matter). False keeps the site's layout.
+    persona_full_width = c.Type(bool, default=True)
     # Graphviz diagrams.
     diagrams = c.Type(bool, default=True)
     on_missing_dot = c.Choice(("warn", "fail"), default="warn")
@@ -146,6 +150,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.generated: dict[str, StoredFile] = {}
         self.added: list[File] = []  # the files on_files added to this build
         self.page_embeds: dict[str, PageEmbeds] = {}
+        self.raw_blocks: dict[str, dict[str, str]] = {}
         self.markdown: markdown.Markdown | None = None
         # The site of the last build that went well, shown while serving when one fails.
         self.good_site: SiteBuild | None = None
@@ -158,7 +163,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
 
     @_guarded(_unchanged)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.page_embeds, self.markdown = {}, None  # `mkdocs serve` reuses the plugin
+        self.page_embeds, self.raw_blocks, self.markdown = {}, {}, None  # `mkdocs serve` reuses the plugin
         self.site, self.site_options, self.failure = None, None, None
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -189,6 +194,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 use_directory_urls=config.use_directory_urls,
                 allow_html=self.config.allow_html,
                 tags=self.config.tags,
+                full_width=self.config.persona_full_width,
             ),
         )
         return config
@@ -367,6 +373,13 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     @event_priority(50)
     @_guarded(_unchanged, site_wide=False)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        if page.file.src_uri in self.generated:
+            # The canvas and diagrams are finished HTML: Markdown's HTML parser took most of a
+            # persona page's build time reading them (see rawblocks.py).
+            lifted = lift(markdown)
+            if lifted.blocks:
+                self.raw_blocks[page.file.src_uri] = lifted.blocks
+            return lifted.markdown
         if self.site is None or page.file.generated_by is not None or "cjm" not in markdown:
             return markdown
         found = extract(markdown, first_line=_first_line(page, markdown))
@@ -439,6 +452,14 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         if page.title:
             page.meta["title"] = html.escape(Markup(page.title).striptags())
         return context
+
+    # Last, in the finished page: the search index (built in on_page_context) and every
+    # other plugin have not had to read the canvas and diagrams (see rawblocks.py).
+    @event_priority(-100)
+    @_guarded(_unchanged, site_wide=False)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        blocks = self.raw_blocks.pop(page.file.src_uri, None)
+        return restore(output, blocks) if blocks else output
 
     # -- serve ----------------------------------------------------------------------------
 
