@@ -23,5 +23,5 @@ GOVERNANCE_STYLESHEET = """\
 .cjm-health-line.cjm-health-notice { border-left-color: #3f73c4; background: none; color: inherit; }
 .cjm-health-line.cjm-health-none { border-left-color: #43a047; }
 .cjm-health-note { border-left-color: #3f73c4; }
-.cjm-date, code.cjm-rule { white-space: nowrap; }
+.cjm-date, .cjm-nowrap, code.cjm-rule { white-space: nowrap; }
 """
