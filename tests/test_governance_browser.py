@@ -62,6 +62,12 @@ def test_the_health_page_reads_at_every_width(governed_site, browser, tmp_path, 
     dates = page.evaluate("""() => [...document.querySelectorAll('article .cjm-date')]
         .map(e => e.getClientRects().length)""")
     assert dates and max(dates) == 1
+    # On a phone the table scrolls sideways rather than fold a commit's subject or an owner
+    # a word per line.
+    narrowest = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+        'article .cjm-health-subject, article .cjm-health-owner')]
+        .map(e => e.getBoundingClientRect().width))""")
+    assert narrowest >= 80, f"a subject or owner is squeezed to {narrowest}px"
     assert _no_sideways_page(page)
     page.screenshot(path=str(tmp_path / f"health-{width}.png"), full_page=True)
     assert problems == []

@@ -24,4 +24,8 @@ GOVERNANCE_STYLESHEET = """\
 .cjm-health-line.cjm-health-none { border-left-color: #43a047; }
 .cjm-health-note { border-left-color: #3f73c4; }
 .cjm-date, .cjm-nowrap, code.cjm-rule { white-space: nowrap; }
+/* A commit's subject keeps a readable measure: on a phone the table scrolls sideways rather
+   than fold it a word per line. */
+.cjm-health-subject { display: inline-block; min-width: 11em; }
+.cjm-health-owner { display: inline-block; min-width: 8em; }
 """
