@@ -286,6 +286,9 @@ def test_an_empty_rules_file_checks_nothing(project, capsys):
      "maps/_rules.yml:3:13: `months` is `half a year`; use a whole number of months, such as 6"),
     ("rules:\n  - rule: touchpoint-needs-owner\n    level: fatal\n",
      "maps/_rules.yml:3:12: `level` must be 'error', 'warning' or 'notice', not `fatal`"),
+    ("rules:\n  - rule: touchpoint-needs-owner\n    level: warnings\n",
+     "maps/_rules.yml:3:12: `level` must be 'error', 'warning' or 'notice', not `warnings`"
+     " (did you mean `warning`?)"),
     ("rules:\n  - rule: low-emotion-needs-opportunity\n    threshold: -3\n",
      "maps/_rules.yml:3:16: `threshold`: Input should be greater than or equal to -2"),
     ("rules:\n  - threshold: -1\n",

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Literal, Union
+from typing import Annotated, Any, Iterable, Literal, Union, get_args
 
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -38,6 +38,7 @@ from .yaml_source import Positions
 
 RULES_FILE = "_rules.yml"
 Level = Literal["error", "warning", "notice"]
+LEVELS = get_args(Level)
 
 
 def today() -> date:
@@ -228,6 +229,11 @@ def _load_rule(source: SourceFile, entry: Any, positions: Positions,
                                          f"{_suggest(key, parameters)}; its settings:"
                                          f" {', '.join(f'`{p}`' for p in parameters)}", key=True)
                       for key in unknown]
+    level = entry.get("level")
+    if isinstance(level, str) and level not in LEVELS:
+        # Before the model's own message, which cannot suggest the level meant.
+        return None, [at(path + ("level",), f"`level` must be 'error', 'warning' or 'notice',"
+                                            f" not `{_short(level)}`{_suggest(level, list(LEVELS))}")]
     rule, messages = validate_data(model, source, entry, _within(positions, path))
     return rule, messages  # type: ignore[return-value]
 
