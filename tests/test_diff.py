@@ -135,8 +135,8 @@ EXPECTED_SHOPPER = [
     "**Pay**: touchpoint *Payment page* renamed *Checkout page*",
     "**Pay**: new pain point (high): *Card form resets on error*",
     "**Pay**: pain point resolved (high), removed: *Forced to create an account*",
-    "**Pay**: pain point resolved (high), now addressed by *Show the delivery fee on product"
-    " pages*: *Delivery fee appears only at the end*",
+    "**Pay**: pain point resolved (high): *Delivery fee appears only at the end*, now addressed"
+    " by *Show the delivery fee on product pages*",
     "**Pay**: pain point *Coupon field is hard to find*: severity low → medium",
     "**Pay**: new opportunity *Show the delivery fee on product pages* (owner Web team, status"
     " planned)",

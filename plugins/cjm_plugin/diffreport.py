@@ -56,7 +56,7 @@ LABELS = {
     "touchpoint-emotion": "{stage}: touchpoint {subject}: emotion {before} → {after}{direction}",
     "pain-added": "{stage}: new pain point{severity}: {subject}",
     "pain-resolved": "{stage}: pain point resolved{severity}, removed: {subject}",
-    "pain-addressed": "{stage}: pain point resolved{severity}, now addressed by {by}: {subject}",
+    "pain-addressed": "{stage}: pain point resolved{severity}: {subject}, now addressed by {by}",
     "pain-unaddressed": "{stage}: pain point no longer addressed{severity}: {subject}",
     "pain-severity": "{stage}: pain point {subject}: severity {before} → {after}",
     "opportunity-added": "{stage}: new opportunity {subject}{details}",
