@@ -304,6 +304,9 @@ def test_an_empty_rules_file_checks_nothing(project, capsys):
     ("rules: touchpoint-needs-owner\n",
      "maps/_rules.yml:1:8: `rules` must be a list, not `touchpoint-needs-owner`: write each rule on"
      " its own line as `- rule: NAME`"),
+    ("# nothing yet\n",
+     "maps/_rules.yml:1:1: the file is empty; start it with `rules:` and a line `- rule: NAME` for"
+     " each rule (`cjm schema --rules` lists them), or delete it to check none"),
 ])
 def test_mistakes_in_the_rules_file(project, capsys, rules, expected):
     write(project, {"good.yml": GOOD, "broken.yml": BROKEN, "_research.yml": RESEARCH,

@@ -177,7 +177,9 @@ def _within(positions: Positions, prefix: tuple) -> Positions:
 def load_rules(source: SourceFile) -> tuple[LoadedRules | None, list[Diagnostic]]:
     """The rules file's valid rules and the messages about the others; (None, messages) when
     it cannot be read at all."""
-    read = read_data(source, known=("rules",), what="a rules file (one has `rules:`)")
+    read = read_data(source, known=("rules",), what="a rules file (one has `rules:`)",
+                     empty="start it with `rules:` and a line `- rule: NAME` for each rule"
+                           " (`cjm schema --rules` lists them), or delete it to check none")
     if isinstance(read, Diagnostic):
         return None, [read]
     data, positions = read
