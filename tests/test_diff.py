@@ -43,7 +43,7 @@ stages:
       - {id: pay-page, name: Payment page, channel: web, owner: Web team}
       - {name: Chat, channel: chat, owner: Support}
     pain_points:
-      - {id: fee, text: Delivery fee appears only at the end, severity: high}
+      - {id: fee, text: Delivery fee appears only at the end., severity: high}
       - {id: account, text: Forced to create an account, severity: high}
       - {text: Coupon field is hard to find, severity: low}
     opportunities:
@@ -85,7 +85,7 @@ stages:
       - {id: pay-page, name: Checkout page, channel: web, owner: Web team}
       - {name: Wallet button, channel: web}
     pain_points:
-      - {id: fee, text: Delivery fee appears only at the end, severity: high}
+      - {id: fee, text: Delivery fee appears only at the end., severity: high}
       - {text: Coupon field is hard to find, severity: medium}
       - {text: Card form resets on error, severity: high}
     opportunities:

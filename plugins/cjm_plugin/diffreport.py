@@ -174,6 +174,9 @@ def describe(change: Change, text: Callable[[object], str] = markdown_text) -> s
         details = [LABELS[key].format(text(value)) for key, value in
                    (("opportunity-owner-is", change.before), ("opportunity-status-is", change.after)) if value]
         values["details"] = f" ({', '.join(details)})" if details else ""
+    elif kind == "pain-addressed" and change.subject:
+        # The sentence goes on after the pain point: its own full stop would end it early.
+        values["subject"] = item(str(change.subject).rstrip(" .。"))
     elif kind.startswith("metric-") and kind != "metric-removed":
         values.update(before=text(format_measure(change.before, change.unit)) if change.before is not None else LABELS["none"],
                       after=text(format_measure(change.after, change.unit)) if change.after is not None else LABELS["none"])
