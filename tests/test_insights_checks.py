@@ -379,6 +379,7 @@ def test_scores_direction_confidence_and_flags(tmp_path):
               - {text: Faster., impact: 6, effort: high}
             metrics:
               - {name: Drop-off, value: 20, better: down, funnel: 1.5}
+              - {name: Bounce, value: 5, funnel: "true"}
         """) == [
         "maps/ann.yml:5:22: `moment_of_truth` must be `true` or `false`, not `maybe`",
         "maps/ann.yml:7:35: `confidence` must be 'observed' or 'assumed', not `sure`",
@@ -386,6 +387,9 @@ def test_scores_direction_confidence_and_flags(tmp_path):
         "maps/ann.yml:9:44: `effort` is `high`; use a whole number from 1 (low) to 5 (high)",
         "maps/ann.yml:11:45: `better` must be 'higher' or 'lower', not `down`",
         "maps/ann.yml:11:59: `funnel` must be `true` or `false`, not `1.5`",
+        # Quoted, it is text to YAML and to the schema editors check.
+        "maps/ann.yml:12:42: `funnel` must be `true` or `false`, not the quoted text `\"true\"`:"
+        " remove the quotes (write `funnel: true`)",
     ]
 
 
