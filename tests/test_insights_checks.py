@@ -474,3 +474,15 @@ def test_the_docs_examples_validate(tmp_path):
         " cite it with `evidence: [checkout-funnel-2026-08]` on a stage, pain point or metric,"
         " or remove it",
     ]
+
+
+def test_a_research_file_that_cannot_be_read_is_reported_not_skipped(tmp_path):
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "zed.yml").write_text(CITING, "utf-8")
+    (tmp_path / "maps" / "_research.yml").symlink_to(tmp_path / "nowhere.yml")
+    project = load_project([tmp_path / "maps"], base=tmp_path)
+    assert [str(d) for d in project.diagnostics] == [
+        "maps/_research.yml:1:1: this is a symbolic link to a file that does not exist;"
+        " fix the link or delete it",
+    ]
+    assert project.research is None
