@@ -364,7 +364,17 @@ def test_outside_a_git_checkout_revisions_need_git(tmp_path, capsys, monkeypatch
     (tmp_path / "maps").mkdir()
     code, _, err = run(capsys, "diff", "main")
     assert code == 2
-    assert err.startswith("cjm diff: `main` is not a folder, and the maps are not in a git checkout")
+    assert err.strip() == ("cjm diff: `main` is not a folder, and `maps` is not in a git checkout,"
+                           " so it cannot be a git revision; pass two folders, or run cjm diff in"
+                           " a git checkout")
+
+
+def test_without_git_revisions_say_to_install_it(repo, capsys, monkeypatch):
+    (repo.parent / "no-git").mkdir()
+    monkeypatch.setenv("PATH", str(repo.parent / "no-git"))
+    code, _, err = run(capsys, "diff", "base")
+    assert code == 2
+    assert "`base` is not a folder, and git is not installed (apt-get install git)" in err
 
 
 def test_a_revision_without_the_maps_folder_adds_every_persona(repo, capsys):

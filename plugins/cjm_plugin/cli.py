@@ -411,7 +411,7 @@ def _import(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     """`cjm diff BASE [HEAD]`: git revisions (HEAD: the work tree by default) or two folders."""
     from .diffreport import to_github, to_json, to_markdown
-    from .history import GitError, open_repository, resolve
+    from .history import LABELS as GIT_NOTES, GitError, open_repository, resolve
     from .mapdiff import Side, compare, load_revision
 
     maps = Path(args.maps)
@@ -431,8 +431,10 @@ def _diff(args: argparse.Namespace) -> int:
         if repository is None:
             repository, note = open_repository(maps if maps.is_dir() else Path.cwd())
             if repository is None:
-                return (f"`{argument}` is not a folder, and {note[0].lower() + note[1:]}"
-                        " Pass two folders, or run in a git checkout.")
+                why = ("git is not installed (apt-get install git)" if note == GIT_NOTES["git_missing"]
+                       else f"`{args.maps}` is not in a git checkout")
+                return (f"`{argument}` is not a folder, and {why}, so it cannot be a git"
+                        " revision; pass two folders, or run cjm diff in a git checkout")
         try:
             commit = resolve(repository, argument)
         except GitError:
