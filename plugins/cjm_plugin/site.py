@@ -214,6 +214,36 @@ def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic
     return site
 
 
+def embed_site(project: Project, options: SiteOptions, problems: list[Diagnostic] | None = None) -> SiteBuild:
+    """What the embeds in hand-written pages need, and nothing more: the page builder, and
+    diagrams drawn when a block asks for one (through the same disk cache as the generated
+    pages, so a diagram `cjm generate` drew is not drawn again). For engines that build the
+    generated pages from files (`cjm generate`) and run only the Markdown extension."""
+    site = SiteBuild(project, paths=options.pages.paths,
+                     use_directory_urls=options.pages.use_directory_urls)
+    site.builder = PageBuilder(project, options.pages, {}, problems)
+    site.builder.diagrams = _PageDiagrams(site)
+    renderer = _renderer(site, options) if options.diagrams else None
+    site.draw = _drawer(site, renderer)
+    return site
+
+
+def _drawer(site: SiteBuild, renderer: Renderer | None) -> Callable[[str, str], Diagram | None]:
+    """Draws one diagram on demand (an embed asks for one the pages did not need)."""
+    project = site.project
+
+    def draw(pid: str, name: str) -> Diagram | None:
+        loaded = project.by_id(pid) if pid else None
+        if renderer is None or (pid and loaded is None):
+            return None
+        sources = _diagram_sources(project, site.builder.stage_names, [loaded] if loaded else [],
+                                   site_wide=not pid)
+        _render_diagrams(site, renderer, [s for s in sources if s[1] == name])
+        return site.diagrams.get((pid, name))
+
+    return draw
+
+
 def _key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
@@ -234,15 +264,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
         builder.order, names, builder.channel_names, shared,
     )
 
-    def draw(pid: str, name: str) -> Diagram | None:
-        loaded = project.by_id(pid) if pid else None
-        if renderer is None or (pid and loaded is None):
-            return None
-        sources = _diagram_sources(project, names, [loaded] if loaded else [], site_wide=not pid)
-        _render_diagrams(site, renderer, [s for s in sources if s[1] == name])
-        return site.diagrams.get((pid, name))
-
-    site.draw = draw
+    site.draw = _drawer(site, renderer)
     # (group, key, its map or None, what makes its pages, whose diagrams it shows or None)
     groups: list[tuple[str, str, LoadedMap | None, Callable[[], list[GeneratedPage]], str | None]] = []
     # A map's pages also show the items of other maps linked to its own (`addresses`).
