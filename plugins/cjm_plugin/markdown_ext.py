@@ -15,11 +15,13 @@ at any indentation: inside admonitions, content tabs and lists. Each view is con
 the site's own Markdown extensions and goes back into the page as one piece of HTML, held
 in Python-Markdown's own stash, whose placeholders no page text can forge.
 
-Links: a view links to the generated pages with URLs relative to the page it is on. The
-extension learns the page from the engine: MkDocs and ProperDocs give their Markdown a link
-processor that knows its file, Zensical a rendering context that knows its path. (Neither
-rewrites `.md` links inside raw HTML the same way: MkDocs leaves them, Zensical rewrites
-plain `href` but not `xlink:href`; final URLs work on both.)
+Links: the extension learns the page from the engine (MkDocs and ProperDocs give their
+Markdown a link processor that knows its file, Zensical a rendering context that knows its
+path) and writes each link as that engine reads raw HTML. MkDocs leaves raw HTML alone, so
+links are final URLs relative to the page. Zensical reads every `href` in raw HTML as
+relative to the Markdown file and rewrites `.md` ones to their pages, checking them under
+`--strict`, so there they are `.md` links; SVG `xlink:href` it leaves alone, so diagrams
+and charts keep final URLs on every engine.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ class PageContext:
     extension_configs: dict = field(default_factory=dict)
     logger: str = "cjm"
     known: bool = True  # False: the engine did not say which page this is
+    # Zensical reads `href`s in raw HTML as relative to the Markdown file (and rewrites `.md`
+    # ones); MkDocs leaves them as they are. SVG `xlink:href` is left alone by both.
+    source_links: bool = False
 
     def first_line(self, markdown_text: str) -> int:
         """Line of the file where the Markdown starts (front matter comes before it)."""
@@ -131,7 +136,7 @@ def _zensical_page(md: markdown.Markdown) -> PageContext | None:
     return PageContext(src, root, _relative_display(path, root, src),
                        bool(config.get("use_directory_urls", True)), text,
                        list(config.get("markdown_extensions") or []),
-                       dict(config.get("mdx_configs") or {}))
+                       dict(config.get("mdx_configs") or {}), source_links=True)
 
 
 def page_context(md: markdown.Markdown) -> PageContext:
@@ -366,7 +371,8 @@ class EmbedPreprocessor(Preprocessor):
             # The maps could not be loaded; the reason is in the log once, not per block.
             return notice(problem or "cjm could not show this block; see the build log")
         try:
-            kind, content = EmbedRenderer(site.builder, site.diagram_for_page).render(embed, page.src)
+            diagram = lambda pid, name, src: site.diagram_for_page(pid, name, src, page.source_links)  # noqa: E731
+            kind, content = EmbedRenderer(site.builder, diagram, page.source_links).render(embed, page.src)
             if kind == "markdown":
                 content = self.extension.to_html(page, content)
             return content.strip()

@@ -200,14 +200,18 @@ class PageBuilder:
         content = self.env.get_template(template).render(self._context(src, **values))
         return GeneratedPage(src, content, source)
 
-    def fragment(self, page_src: str, macro: str, template: str = "_tables.j2", **values) -> str:
+    def fragment(self, page_src: str, macro: str, template: str = "_tables.j2", source_links: bool = False,
+                 **values) -> str:
         """One table of `_tables.j2` (or a view of `template`) for a hand-written page at
         `page_src` (see embeds.py).
 
-        Its links are final URLs: the fragment is inserted after MkDocs rewrote `.md` links.
+        It goes into the page as raw HTML, whose links MkDocs leaves alone: they are final
+        URLs. Zensical reads every `href` in raw HTML as relative to the Markdown file and
+        rewrites (and checks) `.md` ones: `source_links` keeps them as `.md` links for it.
         """
         context = self._context(page_src, **values)
-        context["link"] = context["url"]
+        if not source_links:
+            context["link"] = context["url"]
         module = self.env.get_template(template).make_module(context)
         return str(getattr(module, macro)(**values))
 

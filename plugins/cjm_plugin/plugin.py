@@ -34,6 +34,7 @@ from .embeds import notice
 from .generate import generated_by_cjm
 from .last_good import LastGoodMaps
 from .markdown_ext import CjmExtension, PageContext, is_cjm
+from .nav import NAV_MODES, NavSection, journeys_nav, nav_mode
 from .yaml_source import Positions
 from .pages import PageOptions
 from .site import SiteBuild, SiteOptions, build_site
@@ -70,7 +71,7 @@ class CjmConfig(base.Config):
     # Raw HTML in map text: escaped unless allowed.
     allow_html = c.Type(bool, default=False)
     # How much of the journeys section the navigation lists (see docs/configuration.md).
-    nav = c.Choice(("auto", "full", "personas", "index"), default="auto")
+    nav = c.Choice(NAV_MODES, default="auto")
     # Title of the navigation section.
     nav_title = c.Type(str, default="Journeys")
     # Channels and owners of a stage as page tags (for Material's tags plugin).
@@ -83,16 +84,6 @@ class CjmConfig(base.Config):
     render_jobs = c.Optional(_Checked(int, lambda v: None if 1 <= v <= 256 else
                                       "give how many `dot` runs at once, from 1 to 256"))
     cache_dir = c.Type(str, default=".cache/plugin/cjm")
-
-
-# Above this many generated pages, `nav: auto` stops listing stage pages: Material renders
-# the whole navigation into every page, so build time grows with pages × nav entries.
-# Measured (bench/README.md): an entry inside a persona's sub-section costs each page about
-# 0.2 ms, a flat persona entry about 0.04 ms, against ~55 ms for the rest of a page. At 150
-# pages the full navigation made every page 50% slower; 60 keeps it near 20%, and 100 flat
-# persona entries cost under 10%.
-AUTO_NAV_FULL_LIMIT = 60
-AUTO_NAV_PERSONAS_LIMIT = 100
 
 
 def _guarded(fallback: Callable, site_wide: bool = True):
@@ -353,35 +344,10 @@ class CjmPlugin(BasePlugin[CjmConfig]):
             file = files.get_file_from_path(src)
             return file.page if file is not None else None
 
-        index = page(self.paths.index)
-        if index is None:
-            return None
-        mode = self._nav_mode()
-        children: list = [index]
-        if mode != "index":
-            for loaded in self.site.project.maps:
-                persona = page(self.paths.persona(loaded.id))
-                if persona is None:
-                    continue
-                if mode == "full":
-                    stages = [page(self.paths.stage(loaded.id, s.id)) for s in loaded.map.stages]
-                    # Themes print section titles as HTML: the persona name must stay text.
-                    title = html.escape(loaded.map.persona.name)
-                    children.append(Section(title, [persona] + [p for p in stages if p]))
-                else:
-                    children.append(persona)
-        across = [page(self.paths.stages_index), page(self.paths.touchpoints), page(self.paths.backlog),
-                  page(self.paths.portfolio), page(self.paths.evidence)]
-        children.append(Section("Across personas", [p for p in across if p]))
-        return Section(self.config.nav_title, children)
-
-    def _nav_mode(self) -> str:
-        if self.config.nav != "auto":
-            return self.config.nav
-        count = len(self.generated)
-        if count <= AUTO_NAV_FULL_LIMIT:
-            return "full"
-        return "personas" if len(self.site.project.maps) <= AUTO_NAV_PERSONAS_LIMIT else "index"
+        mode = nav_mode(self.config.nav, len(self.generated), len(self.site.project.maps))
+        tree = journeys_nav(self.site.project, self.paths, mode, self.config.nav_title,
+                            lambda src: page(src) is not None)
+        return _mkdocs_section(tree, page) if tree is not None else None
 
     # -- every page while serving after a failure -----------------------------------------
 
@@ -429,6 +395,14 @@ def _docs_path(config: MkDocsConfig, root: Path, file: File) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _mkdocs_section(tree: NavSection, page: Callable[[str], Page | None]) -> Section:
+    """nav.py's tree as MkDocs sections and pages (every page in it exists)."""
+    children = [_mkdocs_section(child, page) if isinstance(child, NavSection) else page(child.src)
+                for child in tree.children]
+    # Themes print section titles as HTML: a persona name must stay text.
+    return Section(html.escape(tree.title), children)
 
 
 def _find_page(items: list, src: str) -> tuple[list, int] | None:

@@ -21,7 +21,7 @@ from .diagrams import (Renderer, RenderRequest, emotion_comparison_dot, emotion_
 from .pages import GeneratedPage, PageBuilder, PageOptions, stage_order
 from .store import STORE_FORMAT, FileStore, StoredFile
 from .text import escape
-from .urls import SitePaths, url_link
+from .urls import SitePaths, md_link, url_link
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,9 @@ class SiteBuild:
     # Draws a diagram that was not needed for the generated pages (an embed asks for it).
     draw: Callable[[str, str], Diagram | None] | None = field(default=None, repr=False)
 
-    def diagram_for_page(self, persona_id: str, name: str, page_src: str) -> str:
-        """A persona's diagram as HTML for any page, its links relative to that page."""
+    def diagram_for_page(self, persona_id: str, name: str, page_src: str, source_links: bool = False) -> str:
+        """A persona's diagram as HTML for any page, its links relative to that page (the
+        download link relative to its Markdown file with `source_links`: PageBuilder.fragment)."""
         diagram = self.diagrams.get((persona_id, name))
         if diagram is None and self.draw is not None:
             diagram = self.draw(persona_id, name)
@@ -92,7 +93,8 @@ class SiteBuild:
             return f'href="{urls[target]}"'
 
         svg = _LINK.sub(link, diagram.svg)
-        download = url_link(page_src, diagram.download, self.use_directory_urls)
+        download = md_link(page_src, diagram.download) if source_links else \
+            url_link(page_src, diagram.download, self.use_directory_urls)
         return (
             f'<div class="cjm-diagram">\n{html_block(svg, _prefix(persona_id, name)).rstrip()}\n'
             f'<p class="cjm-diagram-links"><a href="{escape(download)}" download>DOT source</a>'
