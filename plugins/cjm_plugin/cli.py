@@ -299,6 +299,12 @@ def _generate(args: argparse.Namespace) -> int:
     generator, maps, config = made
     errors = _engine_findings(config, args, maps, serving=args.watch)
     ok = generator.run()
+    if ok and config is None:  # nothing to check: say what any engine needs
+        prefix = generator.settings.prefix
+        for setting, asset in (("extra_css", "cjm.css"), ("extra_javascript", "cjm.js")):
+            src = f"{prefix}/assets/{asset}" if prefix else f"assets/{asset}"
+            print(f"hint: add `{src}` to `{setting}` in your site's configuration"
+                  " (mkdocs.yml, properdocs.yml, or [project] in zensical.toml)")
     if not args.watch:
         return 0 if ok and not errors else 1
     print(f"cjm: watching {maps} (Ctrl-C stops)")
