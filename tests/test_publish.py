@@ -234,14 +234,11 @@ tables = {}
 
 
 def test_generated_pages_build_with_zensical(tmp_path, monkeypatch, capsys):
-    """The configuration the publishing page shows for Zensical, on a real Zensical build."""
+    """The generated pages alone, with the least configuration, on a real Zensical build (the
+    documented set-up, this site's zensical.toml, is built by tests/test_engines.py)."""
     zensical = tool("zensical")
     if zensical is None:
         pytest.skip("zensical is not installed (pip install zensical)")
-    docs = (REPO / "docs/publishing.md").read_text(encoding="utf-8")
-    for line in ZENSICAL_CONFIG.splitlines():
-        if line.startswith(("extra_", "[project")) or line.endswith("= {}"):
-            assert line in docs, f"the docs' zensical.toml example lacks {line!r}"
     copy_example_maps(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "generate", "--out", "docs")[0] == 0

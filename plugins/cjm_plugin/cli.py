@@ -307,6 +307,7 @@ def _generate(args: argparse.Namespace) -> int:
                   " (mkdocs.yml, properdocs.yml, or [project] in zensical.toml)")
     if not args.watch:
         return 0 if ok and not errors else 1
+    _line_buffered()
     print(f"cjm: watching {maps} (Ctrl-C stops)")
     watch(generator, maps)
     return 0
@@ -330,6 +331,7 @@ def _serve(args: argparse.Namespace) -> int:
         flags = ["-f", str(config.path)] if config is not None and args.config else []
         return subprocess_run([command, "serve", *flags, *extra])
     args.engine = "zensical"
+    _line_buffered()
     made = _generation(args, live=True)
     if isinstance(made, int):
         return made
@@ -339,6 +341,13 @@ def _serve(args: argparse.Namespace) -> int:
     flags = ["-f", str(config.path)] if config is not None else []
     print(f"cjm: serving with {engine}, generating again whenever {maps} changes (Ctrl-C stops)")
     return serve(generator, maps, [command, "serve", *flags, *extra])
+
+
+def _line_buffered() -> None:
+    """Long-running commands: each message shows at once, also when the output is a file."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(line_buffering=True)
 
 
 def subprocess_run(command: list[str]) -> int:

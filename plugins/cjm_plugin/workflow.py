@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -149,14 +150,21 @@ def engine_command(engine: str) -> str | None:
 
 
 def serve(generator: Generator, maps: Path, command: list[str]) -> int:
-    """Run the engine's dev server and regenerate beside it until it stops (or Ctrl-C)."""
+    """Run the engine's dev server and regenerate beside it until it stops (or Ctrl-C, or a
+    SIGTERM: either way the server is stopped too, never left running)."""
     process = subprocess.Popen(command)
+
+    def stop(signum, frame):  # noqa: ARG001 - signal handler
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         watch(generator, maps, keep_going=lambda: process.poll() is None)
         return process.returncode or 0
     except KeyboardInterrupt:
         return 0
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if process.poll() is None:
             process.terminate()
             try:
