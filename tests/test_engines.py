@@ -223,7 +223,8 @@ def test_zensical_ignoring_cjm_is_reported_with_the_fix(tmp_path):
     first_block = next(iter(extract((root / "docs/workshop-report.md").read_text()).embeds.values()))
     assert f"docs/workshop-report.md:{first_block.line}:1: this cjm block is a code block in" \
            " site/workshop-report/index.html: Zensical did not run the cjm extension" in out
-    assert "the built site has no journey pages" in out and "run `cjm generate` before `zensical build`" in out
+    assert "the built site has no journey pages (site/journeys/index.html is missing): the engine ran" \
+           " without cjm; run `cjm generate` before `zensical build`" in out
 
 
 def test_views_link_checked_by_zensical_strict(tmp_path):

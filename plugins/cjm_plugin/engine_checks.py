@@ -38,6 +38,15 @@ def _where(config: SiteConfig, line: int) -> tuple[str, int, int]:
     return config.name, line, 1
 
 
+def _toml(config: SiteConfig) -> bool:
+    return config.path.suffix.lower() == ".toml"
+
+
+def _written(config: SiteConfig, yaml_form: str, toml_form: str) -> str:
+    """A setting as the user writes it in this file."""
+    return toml_form if _toml(config) else yaml_form
+
+
 def _setting_line(config: SiteConfig, section: str, name: str) -> int:
     """The line of `name` inside `section` (plugins, markdown_extensions), best effort."""
     try:
@@ -68,8 +77,9 @@ def check_config(config: SiteConfig, prefix: str, maps_dir: str = "maps", servin
     docs = config.docs_dir
     pages = docs_pages if docs_pages is not None else _pages_with_blocks(docs)
     if pages and not runs_extension(config):
-        fix = ("add `cjm` to `markdown_extensions`" if config.engine == "zensical" else
-               "add `cjm` to `plugins` (MkDocs, ProperDocs) or to `markdown_extensions`")
+        extension = _written(config, "`cjm` to `markdown_extensions`", "`[project.markdown_extensions.cjm]`")
+        fix = (f"add {extension}" if config.engine == "zensical" else
+               f"add `cjm` to `plugins` (MkDocs, ProperDocs) or {extension}")
         for src, text in sorted(pages.items()):
             block = next(iter(extract(text).embeds.values()), None)
             if block is None:
@@ -97,13 +107,16 @@ def _check_generated_setup(config: SiteConfig, prefix: str, maps_dir: str, servi
         if not any(target.rstrip("/") in as_folder for target in entries):
             line = config.line_of(rf"\b{re.escape(folder)}/index\.md\b") if any(
                 t == f"{folder}/index.md" for t in entries) else config.line_of(r"^\s*nav\b|^\s*\[?project\.?nav|nav\s*=")
+            entry = _written(config, f"`- Journeys: {folder}/`", '`{"Journeys" = "' + folder + '/"}`')
             found.append(Diagnostic(*_where(config, line), (
                 f"the generated pages are not in the navigation: list their folder in `nav`, as"
-                f" `- Journeys: {folder}/` (the folder, not {folder}/index.md); literate-nav then"
+                f" {entry}"
+                f" (the folder, not {folder}/index.md); literate-nav then"
                 f" reads {folder}/SUMMARY.md, which `cjm generate` writes"), "warning"))
     if not has_literate:
         found.append(Diagnostic(*_where(config, config.line_of(r"\bplugins\b")), (
-            "add `literate-nav` to `plugins` so that the navigation `cjm generate` writes"
+            f"add {_written(config, '`literate-nav` to `plugins`', '`[project.plugins.literate-nav]`')}"
+            " so that the navigation `cjm generate` writes"
             f" ({folder + '/' if folder else ''}SUMMARY.md) is used: Zensical has it built in; MkDocs and"
             " ProperDocs need `pip install mkdocs-literate-nav`"), "warning"))
     for setting, asset in (("extra_css", "cjm.css"), ("extra_javascript", "cjm.js")):
@@ -116,11 +129,13 @@ def _check_generated_setup(config: SiteConfig, prefix: str, maps_dir: str, servi
                 " itself; other engines must be told)"), "warning"))
     watched = [str(w).strip("/") for w in config.list_of("watch")]
     if runs_extension(config) and maps_dir.strip("/") not in watched:
+        watch = _written(config, f"`watch: [{maps_dir}]`", '`watch = ["' + maps_dir + '"]` under [project]')
         if config.engine == "zensical":
             # Zensical keeps rendered pages in its cache (.cache/) and renders one again only
             # when its file, the configuration or a watched file changes: measured with 0.0.73.
             found.append(Diagnostic(*_where(config, config.line_of(r"\bwatch\b")), (
-                f"add `watch = [\"{maps_dir}\"]` (under [project]): Zensical renders a page again"
+                f"add {watch}:"
+                " Zensical renders a page again"
                 " only when its own file or a watched file changes, so without it the cjm views in"
                 " hand-written pages keep showing the maps as they were, in `zensical build` too")))
         elif serving:
@@ -179,10 +194,13 @@ def check_built_site(config: SiteConfig, prefix: str, has_maps: bool,
     folder = prefix.strip("/")
     index = site / (folder or ".") / "index.html"
     if has_maps and not index.is_file():
+        fix = ("run `cjm generate` before `zensical build` (Zensical runs no MkDocs plugins)"
+               if config.engine == "zensical" else
+               f"add `cjm` to `plugins` in {config.name} (MkDocs, ProperDocs), or for Zensical run"
+               " `cjm generate` before `zensical build`")
         found.append(Diagnostic(_display(config, site), 1, 1, (
             f"the built site has no journey pages ({_display(config, index)} is missing): the engine"
-            " ran without cjm. Zensical: run `cjm generate` before `zensical build`; MkDocs and"
-            f" ProperDocs: add `cjm` to `plugins` in {config.name}")))
+            f" ran without cjm; {fix}")))
     pages = docs_pages if docs_pages is not None else _pages_with_blocks(config.docs_dir)
     for src, text in sorted(pages.items()):
         built = site / page_url(src, config.use_directory_urls)
