@@ -242,3 +242,14 @@ def test_validate_site_passes_on_the_example(tmp_path):
                       *(["--config", "mkdocs.yml"] if engine != "zensical" else [])], root, check=False)
         assert result.returncode == 0, (engine, result.stdout, result.stderr)
         assert "0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_one_checkout_serves_both_engines(sites, tmp_path_factory):
+    """After `cjm generate` wrote the pages into docs/ (for Zensical), MkDocs with the plugin
+    builds the same checkout strictly: the plugin leaves those files out and makes its own."""
+    root = site_of("zensical", sites, tmp_path_factory).parent
+    assert (root / "docs/journeys/index.md").is_file()
+    result = run([command("mkdocs"), "build", "--strict", "-f", "mkdocs.yml", "-d", "mkdocs-site"], root)
+    assert "left out" in result.stderr and "`cjm generate` wrote into the docs" in result.stderr
+    assert (root / "mkdocs-site/journeys/brand-manager/index.html").is_file()
+    assert not (root / "mkdocs-site/journeys/SUMMARY/index.html").exists()

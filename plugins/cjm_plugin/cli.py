@@ -325,9 +325,9 @@ def _serve(args: argparse.Namespace) -> int:
     if engine != "zensical":  # the plugin does the work: its serve watches the maps itself
         config, code = _site_config(args, required=False)
         if config is not None and "cjm" not in config.plugins:
-            print(f"cjm serve: {config.name} does not enable the cjm plugin: add `- cjm` under"
-                  f" `plugins`, or use `cjm serve zensical`-style generation with"
-                  f" `cjm generate --watch` beside `{engine} serve`", file=sys.stderr)
+            print(f"cjm serve: {config.name} does not enable the cjm plugin, so `{engine} serve`"
+                  " shows no journey pages: add `- cjm` under `plugins` (or run `cjm generate"
+                  f" --watch` beside `{engine} serve`)", file=sys.stderr)
         flags = ["-f", str(config.path)] if config is not None and args.config else []
         return subprocess_run([command, "serve", *flags, *extra])
     args.engine = "zensical"
