@@ -27,6 +27,8 @@ command -v dot >/dev/null 2>&1 || packages+=(graphviz)
 "$python" -c 'import ensurepip, venv' >/dev/null 2>&1 || packages+=(python3-venv)
 if [ "$want_test" = yes ]; then
   command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+  # `cjm render --format svg` converts Chromium's PDF with poppler's pdftocairo.
+  command -v pdftocairo >/dev/null 2>&1 || packages+=(poppler-utils)
   # Fonts so screenshots show Chinese and emoji instead of boxes.
   [ -d /usr/share/fonts/opentype/noto ] || packages+=(fonts-noto-cjk)
   command -v git >/dev/null 2>&1 || packages+=(git)

@@ -164,15 +164,27 @@ def expected_text(loaded, verbatim: bool = False):
         yield persona, "article td", key, "profile key"
         yield persona, "article td", value, "profile value"
     lanes = {lane.id: lane for lane in m.lanes}
-    for lane in m.lanes:
-        yield persona, "article td", lane.name, "lane name (blueprint)"
+    canvas = f'[data-cjm-canvas="{pid}"]'
+    for lane in m.lanes:  # the canvas shows the lanes that have items
+        if any(stage.lanes.get(lane.id) for stage in m.stages):
+            yield persona, f"{canvas} .cjm-label", lane.name, "lane name (canvas)"
     for stage in m.stages:
         page = f"journeys/{pid}/{stage.id}/"
         yield page, "article h1", stage.name, "stage.name"
-        yield persona, "article td", stage.name, "stage.name (glance)"
+        yield persona, f"{canvas} [data-cjm-stage]", stage.name, "stage.name (canvas)"
         if stage.feeling:
             yield page, "article p", stage.feeling, "stage.feeling"
-            yield persona, "article td", stage.feeling, "stage.feeling (glance)"
+            yield persona, f"{canvas} [data-cjm-stage]", stage.feeling, "stage.feeling (canvas)"
+        for t in stage.touchpoints:
+            yield persona, f"{canvas} .cjm-touchpoint", t.name, "touchpoint.name (canvas)"
+            if t.owner:
+                yield persona, f"{canvas} .cjm-touchpoint", t.owner, "touchpoint.owner (canvas)"
+        for o in stage.opportunities:
+            for value, what in ((o.owner, "owner"), (o.status, "status")):
+                if value:
+                    yield persona, f"{canvas} .cjm-opportunity", value, f"opportunity.{what} (canvas)"
+        for metric in stage.metrics:
+            yield persona, f"{canvas} .cjm-metric", metric.name, "metric.name (canvas)"
         for t in stage.touchpoints:
             yield page, "article td", t.name, "touchpoint.name"
             yield "journeys/touchpoints/", "article td", t.name, "touchpoint.name (inventory)"
@@ -207,6 +219,11 @@ def expected_text(loaded, verbatim: bool = False):
             for items in stage.lanes.values():
                 for item in items:
                     yield page, "article td", item, "lane item"
+                    yield persona, f"{canvas} [data-cjm-lane] li", item, "lane item (canvas)"
+            for item in [*stage.actions, *stage.thoughts]:
+                yield persona, f"{canvas} [data-cjm-lane] li", item, "action / thought (canvas)"
+            for item in [*stage.pain_points, *stage.opportunities]:
+                yield persona, f"{canvas} [data-cjm-lane] li", item.text, "pain point / opportunity (canvas)"
     if verbatim:
         for item in m.persona.goals:
             yield persona, ".cjm-goals li", item, "persona.goals"

@@ -28,7 +28,13 @@ from cjm_plugin.diagrams import (
     journey_dot,
     overview_dot,
 )
-from cjm_plugin.diagrams.dot_source import EMOTION_FILL, emotion_class
+from cjm_plugin.diagrams.dot_source import (
+    EMOTION_FILL,
+    NAME_WRAP,
+    SEVERITY_FILL,
+    STAGE_WRAP,
+    emotion_class,
+)
 from cjm_plugin.diagrams.text import (
     clean,
     display_width,
@@ -238,8 +244,10 @@ def test_hostile_text_cannot_add_nodes_or_edges(tmp_path):
     names = [node["name"] for node in graph["objects"] if "nodes" not in node]
     stages = loaded.map.stages
     touchpoints = sum(len(stage.touchpoints) for stage in stages)
-    lanes = len(loaded.map.lanes)
-    assert len(names) == len(stages) + touchpoints + lanes + lanes * len(stages) + 1
+    lanes = len(loaded.map.lanes)  # both lanes have items; a lane without any has no row
+    # Stages, touchpoints, a name and a cell per stage for each lane, the lane-name column's
+    # corner, and the legend.
+    assert len(names) == len(stages) + touchpoints + lanes + lanes * len(stages) + 1 + 1
     assert not {"a", "b", "c", "d", "x", "y"} & set(names)
     assert all(name.startswith(("Stage ", "Lane ", "Legend")) for name in names)
 
@@ -265,12 +273,12 @@ def test_journey_svg_shows_hostile_text_as_text(tmp_path):
     groups = node_groups(root)
     for number, stage in enumerate(loaded.map.stages, start=1):
         header = groups[f"stage-{number}"]
-        assert " ".join(texts(header)).startswith(" ".join(wrap(stage.name, 22, 3)))
+        assert " ".join(texts(header)).startswith(" ".join(wrap(stage.name, STAGE_WRAP, 3)))
         assert "cjm-stage" in header.get("class")
         assert emotion_class(stage.emotion) in header.get("class")
         for position, touchpoint in enumerate(stage.touchpoints, start=1):
             group = groups[f"touchpoint-{number}-{position}"]
-            assert texts(group)[: len(wrap(touchpoint.name, 22, 4))] == wrap(touchpoint.name, 22, 4)
+            assert texts(group)[: len(wrap(touchpoint.name, NAME_WRAP, 4))] == wrap(touchpoint.name, NAME_WRAP, 4)
             tip = tooltip(group)
             assert tip.startswith(one_line(touchpoint.name))
             assert tip.endswith(one_line(touchpoint.description))
@@ -331,6 +339,69 @@ def test_journey_stages_go_left_to_right_with_touchpoints_under_them(tmp_path):
     for position in range(1, 7):
         assert abs(_centre_x(groups[f"touchpoint-1-{position}"]) - xs[0]) < 2
     assert abs(_centre_x(groups["lane-prod-3"]) - xs[2]) < 2
+
+
+def _box(group: ET.Element) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a node's or cluster's outline, in SVG units."""
+    shape = next(el for el in group.iter() if el.tag in (f"{SVG}path", f"{SVG}polygon"))
+    numbers = [float(v) for v in re.findall(r"-?[\d.]+", shape.get("d") or shape.get("points"))]
+    xs, ys = numbers[::2], numbers[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _clusters(root: ET.Element, prefix: str = "d-") -> dict[str, ET.Element]:
+    return {g.get("id").removeprefix(prefix): g for g in root.iter(f"{SVG}g")
+            if "cluster" in (g.get("class") or "").split()}
+
+
+def test_journey_grid_has_one_header_height_equal_columns_and_lanes_in_their_column(tmp_path):
+    project = example_project()
+    channels = {c.id: c.label for c in project.vocabulary.channels}
+    loaded = project.by_id("brand-manager")
+    root = ET.fromstring(render_svg(tmp_path, journey_dot(loaded, stage_url("b"), channels)))
+    groups, clusters = node_groups(root), _clusters(root)
+    stages = loaded.map.stages
+    heads = [_box(groups[f"stage-{n}"]) for n in range(1, len(stages) + 1)]
+    assert max(h[3] - h[1] for h in heads) - min(h[3] - h[1] for h in heads) < 0.5
+    assert max(h[1] for h in heads) - min(h[1] for h in heads) < 0.5, "headers start at one height"
+    columns = [_box(clusters[f"stage-column-{n}"]) for n in range(1, len(stages) + 1)]
+    widths = [right - left for left, _, right, _ in columns]
+    assert max(widths) - min(widths) < 1, widths
+    for lane in loaded.map.lanes:
+        tops = set()
+        for number, stage in enumerate(stages, start=1):
+            left, top, right, _ = _box(groups[f"lane-{lane.id}-{number}"])
+            column = columns[number - 1]
+            assert column[0] <= left and right <= column[2], (lane.id, number)
+            tops.add(round(top))
+    # Channels by their vocabulary name; every text at 12 pt or more.
+    shown = " ".join(texts(root))
+    assert "Word of mouth" in shown and "word-of-mouth" not in shown
+    sizes = {float(t.get("font-size")) for t in root.iter(f"{SVG}text")}
+    assert min(sizes) >= 12, sizes
+
+
+def test_journey_pain_badges_take_the_worst_severity_and_the_legend_lists_what_is_used(tmp_path):
+    (loaded,) = load_maps(tmp_path, {
+        "persona": {"name": "P", "id": "p"},
+        "stages": [
+            {"id": "a", "name": "A", "emotion": 1, "pain_points": [
+                "unrated", {"text": "low", "severity": "low"}, {"text": "worst", "severity": "medium"}]},
+            {"id": "b", "name": "B", "emotion": 1, "pain_points": ["only unrated"]},
+            {"id": "c", "name": "C", "emotion": -2},
+        ],
+    })
+    root = ET.fromstring(render_svg(tmp_path, journey_dot(loaded, stage_url("p"))))
+    groups = node_groups(root)
+    fills = lambda g: {p.get("fill") for p in g.iter() if p.get("fill")}  # noqa: E731
+    assert SEVERITY_FILL["medium"] in fills(groups["stage-1"]) and "3 pain points" in " ".join(texts(groups["stage-1"]))
+    assert SEVERITY_FILL["none"] in fills(groups["stage-2"])
+    assert not set(SEVERITY_FILL.values()) & fills(groups["stage-3"])
+    legend = " ".join(texts(groups["legend"]))
+    assert "+1 positive" in legend and "−2 very negative" in legend
+    for unused in ("neutral", "negative (", "+2", "not set", "high", " low"):
+        assert unused not in legend.replace("very negative", ""), unused
+    assert "medium" in legend and "not rated" in legend
 
 
 def test_emotion_curve_places_points_by_stage_and_emotion(tmp_path):
@@ -404,9 +475,10 @@ def example_dots(project: Project) -> dict[str, str]:
     order = [s.id for s in vocabulary.stages] if vocabulary else []
     names = {s.id: s.name for s in vocabulary.stages} if vocabulary else {}
     dots = {}
+    channels = {c.id: c.label for c in vocabulary.channels} if vocabulary else {}
     for loaded in project.maps:
         url = stage_url(loaded.id)
-        dots[f"{loaded.id}.journey.dot"] = journey_dot(loaded, url)
+        dots[f"{loaded.id}.journey.dot"] = journey_dot(loaded, url, channels)
         dots[f"{loaded.id}.emotion.dot"] = emotion_curve_dot(loaded, url)
     dots["comparison.dot"] = emotion_comparison_dot(project.maps, cell_url, order, names,
                                                     persona_url=lambda p: f"{p}/")
@@ -446,7 +518,7 @@ def test_example_maps_render_with_every_touchpoint_and_link(tmp_path):
                 shown = "\n".join(texts(root))
                 for stage in loaded.map.stages:
                     for touchpoint in stage.touchpoints:
-                        for line in wrap(touchpoint.name, 22, 4):
+                        for line in wrap(touchpoint.name, NAME_WRAP, 4):
                             assert line in shown, (loaded.id, touchpoint.name)
     for name in ("comparison.dot", "overview.dot"):
         assert results[name].error is None

@@ -261,12 +261,13 @@ def test_inline_svg_is_ready_for_a_markdown_page(tmp_path):
     assert title.tag == f"{SVG}title" and title.text == "Gradients & <links>"
     assert root.get("aria-labelledby") == title.get("id") == "g-title"
     assert root.get("role") == "group"
-    # Scales with CSS: the viewBox stays, the size becomes a maximum and a minimum.
+    # Fits its column with CSS: the viewBox stays, no forced minimum; the natural size is
+    # kept for the "Full size" control.
     width = float(root.get("viewBox").split()[2])
     style = dict(part.split(":") for part in root.get("style").split(";"))
-    assert style["width"] == "100%" and style["height"] == "auto"
-    assert float(style["max-width"].removesuffix("px")) == pytest.approx(width, abs=0.1)
-    assert float(style["min-width"].removesuffix("px")) == pytest.approx(width * 0.85, abs=1)
+    assert style["max-width"] == "100%" and style["height"] == "auto" and "min-width" not in style
+    assert float(style["--cjm-natural-width"].removesuffix("px")) == pytest.approx(width, abs=0.1)
+    assert float(root.get("width")) == pytest.approx(width, abs=0.1)
     assert "pt" not in root.get("width") + root.get("height")
     # Edges say nothing useful to a screen reader; their "a->b" titles are gone.
     edge = next(g for g in root.iter(f"{SVG}g") if "edge" in (g.get("class") or ""))

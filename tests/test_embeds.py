@@ -109,6 +109,21 @@ def test_links_in_embeds_resolve_from_a_nested_page(tmp_path):
         assert (site / "notes/deep/report" / href / "index.html").resolve().is_file(), href
 
 
+def test_canvas_embed_links_its_stages_from_the_embedding_page(tmp_path):
+    page = "# Wall\n\n```cjm\nshow: canvas\npersona: ann\n```\n"
+    config = make_site(tmp_path, maps=MAPS, docs={"index.md": "# Home\n", "notes/deep/wall.md": page})
+    site = build_site(config)
+    soup = BeautifulSoup(read(site, "notes/deep/wall/"), "html.parser")
+    canvas = soup.select_one('article [data-cjm-canvas="ann"]')
+    assert canvas is not None and canvas.select('[data-cjm-lane="touchpoints"]')
+    hrefs = [a["href"] for a in canvas.select("[data-cjm-stage] a")]
+    assert "../../../journeys/ann/awareness/" in hrefs
+    for href in hrefs:
+        assert (site / "notes/deep/wall" / href / "index.html").resolve().is_file(), href
+    # An embedded canvas does not widen the page it sits in (only persona pages do).
+    assert soup.select_one(".cjm-canvas-wide") is None
+
+
 def test_embeds_work_inside_admonitions_and_content_tabs(tmp_path):
     page = """\
         # Report
@@ -162,7 +177,7 @@ def test_embed_in_a_page_left_out_of_the_nav(tmp_path):
 MISUSES = [
     ("show: glance\npersona: anne", "unknown persona `ann` ", "7:10"),
     ("show: glance\npersona: anne", "unknown persona `anne` (did you mean `ann`?); personas: `ann`, `bob`", "7:10"),
-    ("show: glanse\npersona: ann", "unknown view `glanse` (did you mean `glance`?)", "6:7"),
+    ("show: glanse\npersona: ann", "unknown view `glanse` (did you mean `glance`", "6:7"),
     ("persona: ann", "add `show:` with one of", "5:1"),
     ("show: glance", "`glance` needs `persona:` with one of `ann`, `bob`", "5:1"),
     ("show: touchpoints\nchanel: web", "`touchpoints` takes no option `chanel` (did you mean `channel`?)", "7:9"),

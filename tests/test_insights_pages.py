@@ -334,11 +334,12 @@ def test_pages_without_research_say_so(tmp_path):
     assert "No opportunity has both an impact and an effort yet." in portfolio_page
 
 
-def test_glance_and_shared_stage_show_moments_of_truth_and_confidence(project):
+def test_canvas_and_shared_stage_show_moments_of_truth_and_confidence(project):
     pages = _pages(project)
-    glance = pages["journeys/shop/index.md"]
-    assert re.search(r"\[Checkout\]\(checkout\.md\) <span class=\"cjm-mot\"", glance)
-    assert 'cjm-emotion-1 cjm-emotion-assumed' in glance and 'cjm-emotion-3 cjm-emotion-observed' in glance
+    persona = BeautifulSoup(pages["journeys/shop/index.md"], "html.parser")  # the canvas (#13)
+    assert persona.select_one('[data-cjm-stage="checkout"] .cjm-mot') is not None
+    points = {p["data-cjm-point"]: p["class"] for p in persona.select("[data-cjm-point]")}
+    assert "cjm-observed" in points["browse"] and "cjm-assumed" in points["checkout"]
     assert 'cjm-mot' in pages["journeys/stages/checkout.md"]
 
 

@@ -14,7 +14,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from cjm_plugin.cli import main
 from cjm_plugin.markdown_ext import CjmExtension
 from cjm_plugin.nav import NavPage, NavSection
-from cjm_plugin.standalone import literate_nav
+from cjm_plugin.generated_extras import literate_nav
 from sitebuild import MINIMAL_MAP, build_site, make_site, read
 
 REPORT = "# Report\n\n```cjm\nshow: touchpoints\npersona: m\n```\n\nAfter.\n"

@@ -54,6 +54,14 @@ ALLOWED_ELEMENTS = {"p", "h1", "h2", "h3", "a", "strong", "em", "code", "pre", "
                     "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
                     "span", "div", "img"}
 TEMPLATE_CLASSES = {"admonition", "failure", "admonition-title"}
+# The journey canvas (canvas.py) writes these itself; map text reaches only `aria-label` and
+# `title`, and ids (slugs) the `data-cjm-*` attributes.
+CANVAS_SVG = {"svg", "line", "polyline"}
+CANVAS_ATTRIBUTES = {"role", "tabindex", "aria-label", "aria-hidden", "focusable", "viewbox",
+                     "preserveaspectratio", "points", "x1", "y1", "x2", "y2", "vector-effect",
+                     "data-search-exclude"}
+CANVAS_DATA = re.compile(r"data-cjm-(canvas|stage|stages|lane|point|line)")
+CANVAS_STYLE = re.compile(r"(?:(?:--cjm-[a-z]+|grid-column):\d+;?)+")
 # The charts computed as SVG (portfolio matrix, funnel) and the attributes the insight views
 # put on their own elements: anchors, the filters' data, accessible names.
 CHART_ELEMENTS = {"svg", "g", "rect", "line", "circle", "text", "title", "a"}
@@ -133,7 +141,9 @@ def _html_problems(src: str, html: str) -> list[str]:
     found = markup_problems(soup, src)
     for element in soup.find_all(True):
         chart = element.name == "svg" or element.find_parent("svg") is not None
-        if element.name not in ALLOWED_ELEMENTS and not (chart and element.name in CHART_ELEMENTS):
+        in_curve = element.name in CANVAS_SVG and element.find_parent(class_="cjm-curve") is not None
+        if element.name not in ALLOWED_ELEMENTS and not in_curve and \
+                not (chart and element.name in CHART_ELEMENTS):
             found.append(f"{src}: <{element.name}> element")
         for attribute, value in element.attrs.items():
             value = " ".join(value) if isinstance(value, list) else value
@@ -141,11 +151,15 @@ def _html_problems(src: str, html: str) -> list[str]:
                 found += [f"{src}: class {c!r}" for c in value.split()
                           if not c.startswith("cjm-") and c not in TEMPLATE_CLASSES]
             elif attribute == "style":
-                if not re.fullmatch(r"text-align: (left|right|center);", value) and not (
+                if not re.fullmatch(r"text-align: (left|right|center);", value) and \
+                        not CANVAS_STYLE.fullmatch(value) and not (
                         chart and re.fullmatch(r"(min-width:[\d.]+px;)?max-width:\d+px", value)):
                     found.append(f"{src}: style={value!r}")
             elif attribute in ("href", "src", "xlink:href"):
                 if url_scheme(value) not in ("", "http", "https", "mailto"):
+                    found.append(f"{src}: {attribute}={value!r}")
+            elif CANVAS_DATA.fullmatch(attribute):
+                if not re.fullmatch(r"[a-z0-9-]+", value):
                     found.append(f"{src}: {attribute}={value!r}")
             elif attribute == "id":
                 if not ANCHOR_ID.fullmatch(value):
@@ -154,7 +168,7 @@ def _html_problems(src: str, html: str) -> list[str]:
                 continue
             elif attribute.startswith("data-cjm-"):
                 continue  # the portfolio filters' values: map text, quoted and escaped
-            elif attribute not in ("title", "alt", "markdown"):
+            elif attribute not in ("title", "alt", "markdown", *CANVAS_ATTRIBUTES):
                 found.append(f"{src}: attribute {attribute}={value!r} on <{element.name}>")
     return found
 

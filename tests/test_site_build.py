@@ -51,15 +51,33 @@ def test_touchpoints_land_on_their_stage_page_and_inventory(example_site, exampl
                 assert touchpoint.name in inventory
 
 
-def test_persona_page_has_glance_table_and_blueprint(example_site, example_project):
+def test_persona_page_opens_with_the_canvas_on_the_full_width(example_site, example_project):
     with_lanes = next(m for m in example_project.maps if m.map.lanes)
     page = BeautifulSoup(read(example_site, f"journeys/{with_lanes.id}/"), "html.parser")
-    headings = [h.get_text(strip=True).rstrip("¶") for h in page.select("article h2")]
-    assert "Journey at a glance" in headings
-    assert "Service blueprint" in headings
-    text = page.get_text()
+    article = page.select_one("article")
+    # Title, quote, then the canvas: before any other section of the page.
+    blocks = [e for e in article.find_all(recursive=False) if e.name not in ("a",)]
+    names = [e.name if "cjm-canvas-frame" not in (e.get("class") or []) else "canvas" for e in blocks]
+    assert names[:3] == ["h1", "blockquote", "canvas"], names[:5]
+    canvas = article.select_one(f'[data-cjm-canvas="{with_lanes.id}"]')
     for lane in with_lanes.map.lanes:
-        assert lane.name in text
+        assert lane.name in canvas.get_text()
+    # The canvas shows the journey and the blueprint: the old tables are gone.
+    headings = [h.get_text(strip=True).rstrip("¶") for h in page.select("article h2")]
+    assert "Journey at a glance" not in headings and "Service blueprint" not in headings
+    assert "Journey diagram" in headings
+    # No navigation or table of contents beside it (Material's `hide:` front matter).
+    assert page.select_one(".md-sidebar--primary")["hidden"] is not None
+    assert page.select_one(".md-sidebar--secondary")["hidden"] is not None
+
+
+def test_persona_full_width_can_be_turned_off(tmp_path):
+    config = make_site(tmp_path, maps={"minimal.yml": MINIMAL_MAP},
+                       config={"plugins": ["search", {"cjm": {"persona_full_width": False}}]})
+    page = BeautifulSoup(read(build_site(config), "journeys/minimal/"), "html.parser")
+    assert page.select_one("[data-cjm-canvas]") is not None
+    assert page.select_one(".cjm-canvas-wide") is None
+    assert not page.select_one(".md-sidebar--primary").has_attr("hidden")
 
 
 def test_unicode_map_end_to_end(example_site, example_project):
@@ -274,9 +292,13 @@ def test_edit_link_without_repo_url_is_folded(tmp_path):
     assert edit["href"] == "https://git.example.org/team/site/edit/main/maps/minimal.yml"
 
 
-def test_table_emotion_colours_match_the_diagrams():
-    from cjm_plugin.assets import STYLESHEET
-    from cjm_plugin.diagrams.dot_source import EMOTION_FILL
+def test_table_emotion_dots_use_the_marker_colours():
+    # The diagrams' pale fills were 1.3:1 against white as dots; tables now use the canvas'
+    # markers (contrast measured in tests/test_canvas_browser.py).
+    from cjm_plugin.assets import EMOTION_MARKERS, STYLESHEET
 
-    for value, colour in EMOTION_FILL.items():
-        assert f".cjm-emotion-{value + 2}::before {{ color: {colour}; }}" in STYLESHEET
+    for value in EMOTION_MARKERS["light"]:
+        slug = f"m{-value}" if value < 0 else str(value)
+        assert f".cjm-emotion-{value + 2}::before {{ color: var(--cjm-emo-{slug}); }}" in STYLESHEET
+        for scheme in ("light", "dark"):
+            assert f"--cjm-emo-{slug}: {EMOTION_MARKERS[scheme][value]};" in STYLESHEET

@@ -45,8 +45,9 @@ def test_dot_runs_cold_warm_and_after_one_edit(tmp_path, counting_dot):
     maps = sorted(p for p in (root / "maps").glob("*.yml") if not p.name.startswith("_"))
     build_site(config)
     cold = counting_dot()
-    # `dot -V` once, then a journey and an emotion curve per map, plus two site-wide charts.
-    assert cold == 1 + 2 * len(maps) + 2
+    # `dot -V` once, then a journey per map, plus two site-wide charts. The canvas costs no
+    # run, and a persona's emotion curve is drawn only when an embed shows it.
+    assert cold == 1 + len(maps) + 2
 
     build_site(config)
     assert counting_dot() == 0  # nothing changed: every SVG from the cache
@@ -55,8 +56,8 @@ def test_dot_runs_cold_warm_and_after_one_edit(tmp_path, counting_dot):
     edited.write_text(edited.read_text(encoding="utf-8").replace("Spots the show", "Sees the poster"),
                       encoding="utf-8")
     build_site(config)
-    # That map's two diagrams, and the two site-wide ones that show every map.
-    assert counting_dot() == 4
+    # That map's journey, and the two site-wide ones that show every map.
+    assert counting_dot() == 3
 
 
 def test_persona_page_has_clickable_diagrams_and_dot_download(tmp_path):
@@ -64,7 +65,7 @@ def test_persona_page_has_clickable_diagrams_and_dot_download(tmp_path):
     site = build_site(config)
     soup = BeautifulSoup(read(site, "journeys/m/"), "html.parser")
     svgs = soup.select("article .cjm-diagram svg")
-    assert len(svgs) == 2  # journey and emotion curve
+    assert len(svgs) == 1  # the journey (the canvas above it draws the emotion curve)
     links = {a.get("xlink:href") or a.get("href") for a in svgs[0].find_all("a")}
     assert {"awareness/", "purchase/"} <= links
     for svg in svgs:
@@ -72,6 +73,8 @@ def test_persona_page_has_clickable_diagrams_and_dot_download(tmp_path):
     download = soup.select_one(".cjm-diagram-links a")["href"]
     assert (site / "journeys/m" / download).read_text(encoding="utf-8").startswith(("digraph", "graph", "strict"))
     assert "Poster" in svgs[0].get_text()
+    # The emotion curve's DOT is offered too, though only an embed draws it.
+    assert (site / "journeys/m/m-emotion.dot").read_text(encoding="utf-8").startswith("digraph")
 
 
 def test_diagram_embed_links_resolve_from_the_embedding_page(tmp_path):

@@ -239,7 +239,7 @@ def _site_config(args: argparse.Namespace, required: bool):
 
 def _generation(args: argparse.Namespace, live: bool):
     """(Generator, maps folder, site config) for `cjm generate` and `cjm serve`, or an exit code."""
-    from .standalone import NAV_FILE
+    from .generated_extras import NAV_FILE
     from .urls import prefix_problem
     from .workflow import Generator, Settings
 
@@ -393,6 +393,50 @@ def _export(args: argparse.Namespace) -> int:
             print(f"wrote {target}", file=sys.stderr)
         else:
             _write_stdout(text)
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .standalone import FORMATS, RenderError, render
+
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "html")
+    if fmt not in FORMATS:
+        print(f"cjm render: cannot tell the format from `{args.out}`; pass --format"
+              f" ({', '.join(FORMATS)})", file=sys.stderr)
+        return 2
+    if args.width < 320 or not 0.5 <= args.scale <= 4:
+        print("cjm render: --width takes 320 pixels or more, --scale 0.5 to 4", file=sys.stderr)
+        return 2
+    persona = Path(args.persona)
+    maps = Path(args.maps)
+    if persona.suffix in (".yml", ".yaml") and persona.is_file():
+        maps = persona.parent  # the map's own folder, for its vocabulary
+    project = _load_valid([maps])
+    if project is None:
+        return 1
+    loaded = next((m for m in project.maps if m.id == args.persona
+                   or m.source.path.resolve() == persona.resolve()), None)
+    if loaded is None:
+        import difflib
+
+        ids = [m.id for m in project.maps]
+        close = difflib.get_close_matches(args.persona, ids, n=3, cutoff=0.75)
+        hint = f" (did you mean {' or '.join(f'`{c}`' for c in close)}?)" if close else ""
+        print(f"cjm render: no persona `{args.persona}` in {maps}{hint}; personas: "
+              + (", ".join(f"`{i}`" for i in ids) or "none"), file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else Path(f"{loaded.id}.{fmt}")
+    try:
+        result = render(project, loaded, fmt, out, width=args.width, scale=args.scale)
+    except RenderError as error:
+        print(f"cjm render: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"cjm render: cannot write {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    size = f" ({result.width}×{result.height} px)" if result.width else ""
+    size += f" ({result.pages} page, A3 landscape)" if result.pages == 1 else ""
+    print(f"wrote {result.path}{size}")
     return 0
 
 
@@ -567,6 +611,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export)
 
     _add_import_parser(commands)
+
+    render = commands.add_parser(
+        "render", help="a persona's journey canvas as a standalone HTML, SVG, PNG or PDF file")
+    render.add_argument("persona", help="persona id (or the path of its map file)")
+    render.add_argument("--format", choices=["html", "svg", "png", "pdf"],
+                        help="file format (default: from --out's extension, else html)")
+    render.add_argument("--out", help="file to write (default: PERSONA.FORMAT here)")
+    render.add_argument("--maps", default="maps", help="folder of the maps (default: maps/)")
+    render.add_argument("--width", type=int, default=1600,
+                        help="PNG: page width in CSS pixels (default 1600; widened to fit every stage)")
+    render.add_argument("--scale", type=float, default=2.0,
+                        help="PNG: device pixels per CSS pixel (default 2, sharp on slides)")
+    render.set_defaults(run=_render)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""CSS and JavaScript for the edit link that `cjm generate` adds to map pages (standalone.py).
+"""CSS and JavaScript for the edit link that `cjm generate` adds to map pages (generated_extras.py).
 
 Engines make a page's edit button from its path under the docs folder; for a generated page
 that is a file nobody should edit. When a page carries cjm's "Edit the map" link, the

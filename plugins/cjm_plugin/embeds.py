@@ -34,6 +34,7 @@ VIEWS: dict[str, tuple[set[str], bool]] = {
     "journey": ({"persona"}, True),
     "emotion": ({"persona"}, True),
     "glance": ({"persona"}, True),
+    "canvas": ({"persona"}, True),
     "touchpoints": ({"persona", "stage", "channel", "owner"}, False),
     "pain-points": ({"persona", "stage", "severity"}, False),
     "opportunities": ({"persona", "stage", "owner", "status"}, False),
@@ -235,6 +236,7 @@ class EmbedRenderer:
         self.project = builder.project
         self.diagram_html = diagram_html or (lambda persona_id, name, page_src: "")
         # Links as the engine will read them (see PageBuilder.fragment).
+        self.source_links = source_links
         self.fragment = functools.partial(builder.fragment, source_links=source_links)
 
     # -- checks ---------------------------------------------------------------------------
@@ -313,6 +315,9 @@ class EmbedRenderer:
                 raise EmbedError(f"no {view} diagram for `{loaded.id}`: diagrams are off or Graphviz is missing",
                                  "show")
             return "html", html
+        if view == "canvas":
+            loaded = self._persona(options)
+            return "html", str(builder.canvas(loaded, page_src, source_links=self.source_links))
         if view == "glance":
             loaded = self._persona(options)
             return "markdown", self.fragment(page_src, "glance_table", m=loaded.map, pid=loaded.id,

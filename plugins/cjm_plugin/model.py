@@ -360,6 +360,13 @@ class Lane(_Model):
     id: Slug = Field(description="Id used by `stages[].lanes`.")
     name: Text = Field(description="Row title, for example `CX` or `Production`.")
     description: Text | None = Field(None, description="What this lane covers (Markdown).")
+    kind: Literal["frontstage", "backstage", "support", "evidence"] = Field(
+        "backstage",
+        description="Where the lane sits in the service blueprint: `frontstage` (what the"
+        " customer sees staff or systems do), `backstage` (unseen work, the default),"
+        " `support` (systems and teams behind the line of internal interaction) or"
+        " `evidence` (physical evidence the customer meets, shown above the actions).",
+    )
 
 
 class Touchpoint(_Model):

@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic
 from .links import LinkIndex, Placed, confidence
 from .load import LoadedMap
 from .model import EMOTION_WORDS, SEVERITY_ORDER, Stage, WrittenNumber, plain_number
+from .rawblocks import mark
 from .slugs import slugify
 from .svgchart import chart_block
 from .text import MarkdownRenderer, escape, escape_url
@@ -40,6 +41,8 @@ class PageOptions:
     use_directory_urls: bool = True
     allow_html: bool = False
     tags: bool = False
+    # Persona pages use the whole window for the canvas: no navigation or table of contents.
+    full_width: bool = True
 
 
 # Opportunity statuses in the order a backlog reads; others follow alphabetically.
@@ -159,6 +162,8 @@ class PageBuilder:
             emotion=format_emotion,
             metric_status=metrics.status,
             gap=metrics.format_gap,
+            # Finished HTML (canvas, diagrams) that an adapter may keep away from Markdown.
+            raw=lambda html: Markup(mark(str(html))),
         )
 
     # -- helpers given to templates -------------------------------------------------------
@@ -316,11 +321,26 @@ class PageBuilder:
         return self._render("index.md.j2", self.paths.index, rows=rows, order=self.order,
                             shared=self.shared_stage_ids(), problems=self.problems)
 
+    def canvas(self, loaded: LoadedMap, page_src: str, page: bool = False, source_links: bool = False) -> Markup:
+        """The journey canvas of `loaded`, its stage links relative to the page at `page_src`
+        (as `.md` links with `source_links`: see `fragment`)."""
+        from .canvas import render_canvas  # here: canvas.py formats numbers with this module
+
+        def stage_url(stage_id: str) -> str:
+            target = self.paths.stage(loaded.id, stage_id)
+            if source_links:
+                return md_link(page_src, target)
+            return url_link(page_src, target, self.options.use_directory_urls)
+
+        return Markup(render_canvas(loaded, self.markdown, self.channel_names, stage_url,
+                                    page=page, wide=page and self.options.full_width))
+
     def persona_page(self, loaded: LoadedMap, shared: list[str]) -> GeneratedPage:
-        return self._render("persona.md.j2", self.paths.persona(loaded.id), loaded, m=loaded.map,
-                            pid=loaded.id, top_pain=self.top_pain(loaded),
+        src = self.paths.persona(loaded.id)
+        return self._render("persona.md.j2", src, loaded, m=loaded.map,
+                            pid=loaded.id, canvas=self.canvas(loaded, src, page=True),
                             problems=self._problems_for(loaded),
-                            funnel=self.funnel(loaded, self.paths.persona(loaded.id)),
+                            funnel=self.funnel(loaded, src),
                             metric_rows=[(s, metric) for s in loaded.map.stages for metric in s.metrics])
 
     def funnel(self, loaded: LoadedMap, page_src: str) -> Markup:

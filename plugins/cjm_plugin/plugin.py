@@ -23,7 +23,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page
@@ -37,6 +37,7 @@ from .markdown_ext import CjmExtension, PageContext, is_cjm
 from .nav import NAV_MODES, NavSection, journeys_nav, nav_mode
 from .yaml_source import Positions
 from .pages import PageOptions
+from .rawblocks import lift, restore
 from .site import SiteBuild, SiteOptions, build_site
 from .store import FileStore, StoreError, StoredFile
 from .urls import SitePaths, prefix_problem
@@ -76,6 +77,9 @@ class CjmConfig(base.Config):
     nav_title = c.Type(str, default="Journeys")
     # Channels and owners of a stage as page tags (for Material's tags plugin).
     tags = c.Type(bool, default=False)
+    # Persona pages give the journey canvas the whole window: no navigation or table of
+    # contents beside it (Material's `hide:` front matter). False keeps the site's layout.
+    persona_full_width = c.Type(bool, default=True)
     # Graphviz diagrams.
     diagrams = c.Type(bool, default=True)
     on_missing_dot = c.Choice(("warn", "fail"), default="warn")
@@ -136,6 +140,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.site: SiteBuild | None = None
         self.generated: dict[str, StoredFile] = {}
         self.added: list[File] = []  # the files on_files added to this build
+        self.raw_blocks: dict[str, dict[str, str]] = {}  # by page: see on_page_markdown
         # The site of the last build that went well, shown while serving when one fails.
         self.good_site: SiteBuild | None = None
 
@@ -149,6 +154,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._add_extension(config)  # first: blocks say why they are empty if the rest fails
         self.site, self.site_options, self.failure = None, None, None  # serve reuses the plugin
+        self.raw_blocks = {}
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         self.maps_dir = (root / self.config.maps_dir).resolve()
@@ -177,6 +183,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 use_directory_urls=config.use_directory_urls,
                 allow_html=self.config.allow_html,
                 tags=self.config.tags,
+                full_width=self.config.persona_full_width,
             ),
         )
         return config
@@ -349,6 +356,21 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                             lambda src: page(src) is not None)
         return _mkdocs_section(tree, page) if tree is not None else None
 
+    # -- generated pages: finished HTML kept away from Markdown ---------------------------
+
+    # Before other plugins see the Markdown: the canvas and diagrams are finished HTML, and
+    # Markdown's HTML parser took most of a persona page's build time reading them (see
+    # rawblocks.py). The `cjm` blocks of hand-written pages are the extension's (on_config).
+    @event_priority(50)
+    @_guarded(_unchanged, site_wide=False)
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        if page.file.src_uri not in self.generated:
+            return markdown
+        lifted = lift(markdown)
+        if lifted.blocks:
+            self.raw_blocks[page.file.src_uri] = lifted.blocks
+        return lifted.markdown
+
     # -- every page while serving after a failure -----------------------------------------
 
     def _with_failure(self, html: str) -> str:
@@ -376,6 +398,14 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         if page.title:
             page.meta["title"] = html.escape(Markup(page.title).striptags())
         return context
+
+    # Last, in the finished page: the search index (built in on_page_context) and every
+    # other plugin have not had to read the canvas and diagrams (see rawblocks.py).
+    @event_priority(-100)
+    @_guarded(_unchanged, site_wide=False)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        blocks = self.raw_blocks.pop(page.file.src_uri, None)
+        return restore(output, blocks) if blocks else output
 
     # -- serve ----------------------------------------------------------------------------
 

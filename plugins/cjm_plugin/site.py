@@ -95,8 +95,12 @@ class SiteBuild:
         svg = _LINK.sub(link, diagram.svg)
         download = md_link(page_src, diagram.download) if source_links else \
             url_link(page_src, diagram.download, self.use_directory_urls)
+        # "Full size" is a <details> toggle: the diagram fits the column without a script.
         return (
-            f'<div class="cjm-diagram">\n{html_block(svg, _prefix(persona_id, name)).rstrip()}\n'
+            # Out of the search index: an SVG's text is node names and stage titles again.
+            '<div class="cjm-diagram" data-search-exclude>\n<details class="cjm-diagram-size"><summary>'
+            '<span class="cjm-size-full">Show full size</span><span class="cjm-size-fit">Fit to width</span>'
+            f'</summary></details>\n{html_block(svg, _prefix(persona_id, name)).rstrip()}\n'
             f'<p class="cjm-diagram-links"><a href="{escape(download)}" download>DOT source</a>'
             " (edit with any Graphviz tool)</p>\n</div>\n"
         )
@@ -148,9 +152,10 @@ def _diagram_sources(project: Project, names: dict[str, str], maps: list[LoadedM
                                                       persona_url=persona, stage_url=column)))
         sources.append(("", "emotions", emotion_comparison_dot(project.maps, _stage_token, order, names,
                                                                persona_url=persona)))
+    channels = {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
     for loaded in project.maps if maps is None else maps:
         stage = lambda sid, pid=loaded.id: _stage_token(pid, sid)  # noqa: E731
-        sources.append((loaded.id, "journey", journey_dot(loaded, stage)))
+        sources.append((loaded.id, "journey", journey_dot(loaded, stage, channels)))
         sources.append((loaded.id, "emotion", emotion_curve_dot(loaded, stage)))
     return sources
 
@@ -170,15 +175,40 @@ def _renderer(site: SiteBuild, options: SiteOptions) -> Renderer | None:
     return None
 
 
+# The diagrams generated pages show are drawn with them. A persona's emotion curve is not
+# on its page any more (the canvas draws the curve in the journey's own columns): its DOT
+# is offered for download and it is drawn only when an embed asks for it.
+_PAGE_DIAGRAMS = frozenset({"overview", "emotions", "journey"})
+
+
+# The journey fits its column (6 stages keep 12 px text on a full-width page); the charts
+# across personas sit in a narrow column and would shrink to unreadable: they keep 85% of
+# their size and scroll sideways.
+_MIN_SCALE = {"overview": 0.85, "emotions": 0.85, "emotion": 0.85}
+
+
+def _download_src(paths: SitePaths, persona_id: str, name: str) -> str:
+    return paths.diagram_source(persona_id, name) if persona_id else paths.overview_source(name)
+
+
+def _draw_for_pages(site: SiteBuild, renderer: Renderer, sources: list[tuple[str, str, str]]) -> list[Asset]:
+    """Draw the page diagrams of `sources`; returns the `.dot` downloads of all of them."""
+    drawn = [source for source in sources if source[1] in _PAGE_DIAGRAMS]
+    assets = _render_diagrams(site, renderer, drawn)
+    return assets + [Asset(_download_src(site.paths, pid, name), dot)
+                     for pid, name, dot in sources if name not in _PAGE_DIAGRAMS]
+
+
 def _render_diagrams(site: SiteBuild, renderer: Renderer, sources: list[tuple[str, str, str]]) -> list[Asset]:
     """Draw `sources` into `site.diagrams` (several at once); returns their `.dot` downloads."""
     results = renderer.render_all(
-        RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name)) for pid, name, dot in sources
+        RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name), min_scale=_MIN_SCALE.get(name))
+        for pid, name, dot in sources
     )
     assets = []
     for pid, name, dot in sources:
         result = results[f"{pid}/{name}"]
-        download = site.paths.diagram_source(pid, name) if pid else site.paths.overview_source(name)
+        download = _download_src(site.paths, pid, name)
         site.diagrams[(pid, name)] = Diagram(pid, name, dot, result.svg, result.error, download)
         assets.append(Asset(download, dot))
         if result.error:
@@ -209,7 +239,7 @@ def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic
             _build_into_store(site, options, renderer, store, problems or [])
         return site
     if renderer is not None:
-        site.assets += _render_diagrams(site, renderer, _diagram_sources(project, site.builder.stage_names))
+        site.assets += _draw_for_pages(site, renderer, _diagram_sources(project, site.builder.stage_names))
     site.pages = site.builder.build()
     site.assets += [Asset(options.pages.paths.stylesheet, STYLESHEET),
                     Asset(options.pages.paths.script, SCRIPT)]
@@ -258,7 +288,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     # Everything besides the maps that a generated page shows or depends on.
     common = _key(
         STORE_FORMAT, code_version(), options.pages.paths.prefix, options.pages.use_directory_urls,
-        options.pages.allow_html, options.pages.tags, options.diagrams,
+        options.pages.allow_html, options.pages.tags, options.pages.full_width, options.diagrams,
         renderer.version()[0] if renderer else None, site.diagram_notice,
         project.vocabulary.model_dump_json() if project.vocabulary else None,
         # Evidence titles, kinds and dates appear wherever an item cites them.
@@ -319,7 +349,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
         # One batch, so that `dot` runs in parallel across every map that changed.
         maps = [loaded for loaded, owner in stale if loaded is not None]
         diagram_sources = _diagram_sources(project, names, maps, site_wide=any(o == "" for _, o in stale))
-        site.assets = _render_diagrams(site, renderer, diagram_sources)
+        site.assets = _draw_for_pages(site, renderer, diagram_sources)
     downloads = {asset.src: asset.content for asset in site.assets}
     pages: list[StoredFile] = []
     assets: list[StoredFile] = []
@@ -327,9 +357,10 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
         files = reused[group]
         if files is None:
             generated: dict[str, str | bytes] = {page.src: page.content for page in make()}
-            drawn = [site.diagrams[(owner, name)] for name in _DIAGRAM_NAMES[bool(owner)]
-                     if owner is not None and (owner, name) in site.diagrams]
-            generated.update((d.download, downloads[d.download]) for d in drawn)
+            kinds = _DIAGRAM_NAMES[bool(owner)] if owner is not None else ()
+            drawn = [site.diagrams[(owner, kind)] for kind in kinds if (owner, kind) in site.diagrams]
+            generated.update((src, downloads[src]) for src in (_download_src(paths, owner, kind) for kind in kinds)
+                             if src in downloads)
             # A diagram that failed (a `dot` that timed out) is tried again next build.
             store.put(group, None if any(d.error for d in drawn) else key, generated)
             files = list(generated)

@@ -93,7 +93,13 @@ def is_safe_url(url: str) -> bool:
 
 
 class _SafeUrls(Treeprocessor):
-    """Drops links and images whose URL could run script (`javascript:`, `data:`...)."""
+    """Drops links and images whose URL could run script (`javascript:`, `data:`...).
+    Without `images`, every image becomes its alt text: a file that must work offline
+    (`cjm render`) fetches nothing."""
+
+    def __init__(self, md: markdown.Markdown, images: bool = True):
+        super().__init__(md)
+        self.images = images
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -101,7 +107,7 @@ class _SafeUrls(Treeprocessor):
             if href is not None and not is_safe_url(href):
                 del element.attrib["href"]
             src = element.get("src")
-            if element.tag == "img" and src is not None and not is_safe_url(src):
+            if element.tag == "img" and (not self.images or src is not None and not is_safe_url(src)):
                 alt = element.get("alt", "")
                 element.tag, element.text = "span", alt
                 element.attrib.clear()
@@ -110,8 +116,9 @@ class _SafeUrls(Treeprocessor):
 class MarkdownRenderer:
     """Renders the Markdown fields of maps (summary, descriptions, ...)."""
 
-    def __init__(self, allow_html: bool = False):
+    def __init__(self, allow_html: bool = False, images: bool = True):
         self.allow_html = allow_html
+        self.images = images
         self._md = self._new_markdown()
         self._cache: dict[tuple[str, bool], str] = {}
 
@@ -120,7 +127,7 @@ class MarkdownRenderer:
         if not self.allow_html:
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_SafeUrls(md), "cjm_safe_urls", 0)
+        md.treeprocessors.register(_SafeUrls(md, self.images), "cjm_safe_urls", 0)
         return md
 
     def block(self, text: object) -> str:

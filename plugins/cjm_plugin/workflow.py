@@ -25,7 +25,7 @@ from .generate import GenerateError, site_files, write_site
 from .last_good import LastGoodMaps, folder_state
 from .pages import PageOptions
 from .site import SiteOptions, build_site
-from .standalone import NAV_FILE, edit_link, edit_url, nav_files
+from .generated_extras import NAV_FILE, edit_link, edit_url, nav_files
 from .urls import SitePaths
 
 POLL_SECONDS = 0.5

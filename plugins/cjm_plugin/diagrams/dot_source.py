@@ -31,12 +31,11 @@ from .text import (
 
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
 TEXT = "#1a1a1a"  # text on every filled shape
-MUTED = "#3d4148"  # secondary text (channel, owner) on fills
+MUTED = "#25282d"  # secondary text (channel, owner): 4.5:1 even on the darkest fill
 LINE = "#6b7079"  # borders and arrows: visible on white and on dark slate
 GRID = "#9aa0a8"
 NEUTRAL_FILL = "#e9ecf1"
 NO_EMOTION_FILL = "#d5d7db"
-PAIN_FILL = "#b3261e"
 PAIN_TEXT = "#ffffff"
 
 # A diverging palette, red (bad) to blue (good): readable for red-green colour
@@ -188,10 +187,10 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
 
 
-def _touchpoint_tooltip(touchpoint: Touchpoint) -> str:
+def _touchpoint_tooltip(touchpoint: Touchpoint, channel: str | None = None) -> str:
     facts = [touchpoint.name]
     if touchpoint.channel:
-        facts.append(f"channel: {touchpoint.channel}")
+        facts.append(f"channel: {channel or touchpoint.channel}")
     if touchpoint.owner:
         facts.append(f"owner: {touchpoint.owner}")
     facts.append(f"feels {emotion_text(touchpoint.emotion)}")
@@ -216,13 +215,74 @@ def _node_id(*parts: object) -> str:
 
 # --- the journey ----------------------------------------------------------------------
 
+# Every node of the journey is one width, and text is wrapped to fit it, so the stage
+# columns come out equally wide; 6 stages fit a full-width page at 1:1 (text >= 12 px).
+NODE_WIDTH = 2.5  # inches
+NAME_WRAP = 20  # characters of a 14 pt touchpoint name per line
+STAGE_WRAP = 18  # characters of a bold 14 pt stage name per line
+SMALL_WRAP = 24  # characters of 12 pt text per line
+LINE_HEIGHT = 1.25  # of the font size, as Graphviz spaces HTML-label lines
+SEVERITY_FILL = {"high": "#b3261e", "medium": "#b45309", "low": "#6b6b00", "none": "#5f6368"}
+SEVERITY_WORDS = {"high": "high", "medium": "medium", "low": "low", "none": "not rated"}
+KIND_ORDER = {"evidence": 0, "frontstage": 1, "backstage": 2, "support": 3}
 
-def journey_dot(loaded: LoadedMap, stage_url: StageUrl) -> str:
+
+def worst_severity(pains: Sequence[PainPoint]) -> str | None:
+    """`high` ... `low`, `none` when no pain point has a severity, None without pain points."""
+    if not pains:
+        return None
+    ranked = [p.severity for p in pains if p.severity]
+    for severity in ("high", "medium", "low"):
+        if severity in ranked:
+            return severity
+    return "none"
+
+
+def _mood(stage: Stage) -> str:
+    """"Feeling (−1)", the number glued to the last word so it never wraps alone."""
+    feeling = one_line(stage.feeling) if stage.feeling else ""
+    if stage.emotion is None:
+        return feeling
+    if feeling:
+        return f"{feeling}\u00a0({signed(stage.emotion)})"
+    return emotion_text(stage.emotion).replace(" (", "\u00a0(")
+
+
+def _pain_badge(pains: Sequence[PainPoint]) -> str:
+    count = len(pains)
+    return f"\u26a0 {count} pain point{'' if count == 1 else 's'}"
+
+
+def _header_label(stage: Stage) -> tuple[Html, float]:
+    """The stage header as an HTML-like table, and the height (pt) its text needs."""
+    name = wrap(stage.name, STAGE_WRAP, 3)
+    mood = wrap(_mood(stage), SMALL_WRAP, 2)
+    rows = [f"<TR><TD>{html_lines(name, bold=True)}</TD></TR>"]
+    height = len(name) * 14 * LINE_HEIGHT
+    if mood:
+        rows.append(f"<TR><TD>{html_lines(mood, size=12, colour=MUTED)}</TD></TR>")
+        height += len(mood) * 12 * LINE_HEIGHT
+    worst = worst_severity(stage.pain_points)
+    if worst is not None:
+        badge = html_lines([_pain_badge(stage.pain_points)], size=12, colour=PAIN_TEXT, bold=True)
+        rows.append(f'<TR><TD BGCOLOR="{SEVERITY_FILL[worst]}" STYLE="rounded">{badge}</TD></TR>')
+        height += 12 * LINE_HEIGHT + 6
+    table = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
+             + "".join(rows) + "</TABLE>>")
+    return Html(table), height + 4 * len(rows)
+
+
+def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
+                channel_names: Mapping[str, str] | None = None) -> str:
     """The journey: stages left to right, their touchpoints under them, lanes as rows.
 
-    Stage and touchpoint shapes link to `stage_url(stage.id)`; fills show emotion.
+    Stage and touchpoint shapes link to `stage_url(stage.id)`; fills show emotion, the
+    header's badge the stage's pain points by their worst severity. Every cell of a lane
+    sits in its stage's column (a cluster per stage). Channels show by their name from
+    `channel_names` (the shared vocabulary), else by id.
     """
     journey = loaded.map
+    names = channel_names or {}
     title = f"Customer journey of {one_line(journey.persona.name)}"
     if journey.state == "future":
         title += " (future state)"
@@ -230,33 +290,49 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl) -> str:
         "cjm-journey", rankdir="TB", newrank=True, nodesep=0.18, ranksep=0.22,
         id=_node_id("journey", loaded.id)))
     _graph_defaults(dot)
-    dot.defaults("node", {"shape": "box", "style": "rounded,filled", "margin": "0.12,0.06"})
+    dot.defaults("node", {"shape": "box", "style": "rounded,filled", "margin": "0.12,0.06",
+                          "width": NODE_WIDTH})
 
-    headers: list[str] = []
-    columns: list[str] = []  # the lowest node of each stage column, for the lanes
+    headers = [_header_label(stage) for stage in journey.stages]
+    # One height for every header (the tallest one's): the stage row lines up.
+    header_height = max(height for _, height in headers) / 72 + 2 * 0.06 + 0.05
+    lanes = sorted((lane for lane in journey.lanes if any(s.lanes.get(lane.id) for s in journey.stages)),
+                   key=lambda lane: KIND_ORDER[lane.kind])
     most = max((len(stage.touchpoints) for stage in journey.stages), default=0)
+    header_names: list[str] = []
+    rows: list[list[str]] = [[] for _ in lanes]
+    if lanes:
+        # The lane names, in a column of their own left of the first stage: an invisible
+        # cell in the header row, then a name per row (each row is one rank below).
+        corner = dot_name("Lane names")
+        header_names.append(corner)
+        dot.node(corner, {"label": "", "style": "invis", "width": 1.3, "height": round(header_height, 3)})
+        above = corner
+        for row, lane in enumerate(lanes):
+            label = dot_name(f"Lane {row + 1}: {lane.name}")
+            tooltip = one_line(lane.name)
+            if lane.description:
+                tooltip += ": " + one_line(lane.description, 300)
+            dot.node(label, {
+                "label": html_label(html_lines(wrap(lane.name, 14, 3), bold=True)),
+                "fillcolor": NEUTRAL_FILL, "shape": "box", "style": "filled", "width": 1.3,
+                "class": "cjm-lane-name", "id": _node_id("lane", lane.id), "tooltip": tooltip,
+            })
+            dot.edge(above, label, {"style": "invis", "weight": 10, "minlen": most + 1 if row == 0 else 1})
+            above = label
+            rows[row].append(label)
     for number, stage in enumerate(journey.stages, start=1):
         url = stage_url(stage.id)  # type: ignore[arg-type]
         header = dot_name(f"Stage {number}: {stage.name}")
-        headers.append(header)
+        header_names.append(header)
         dot.open(f"subgraph {dot_name(f'cluster_stage_{number}')}")
         dot.graph({"style": "rounded,dashed", "color": GRID, "margin": 8,
                    "class": "cjm-stage-column", "id": _node_id("stage-column", number)})
-        # "Feeling (−1)", the number glued to the last word so it never wraps alone.
-        feeling = one_line(stage.feeling) if stage.feeling else ""
-        if stage.emotion is not None:
-            mood = (f"{feeling}\u00a0({signed(stage.emotion)})" if feeling
-                    else emotion_text(stage.emotion).replace(" (", "\u00a0("))
-        else:
-            mood = feeling
         dot.node(header, {
-            "label": html_label(
-                html_lines(wrap(stage.name, WRAP, 3), bold=True),
-                html_lines(wrap(mood, WRAP + 4, 2), size=11, colour=MUTED) if mood else "",
-            ),
+            "label": headers[number - 1][0],
             "fillcolor": emotion_fill(stage.emotion),
             "penwidth": 1.5,
-            "width": 2.1,
+            "height": round(header_height, 3),
             "class": f"cjm-stage {emotion_class(stage.emotion)}",
             "id": _node_id("stage", number),
             "URL": url,
@@ -265,97 +341,84 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl) -> str:
         previous = header
         for position, touchpoint in enumerate(stage.touchpoints, start=1):
             name = dot_name(f"Stage {number}, touchpoint {position}: {touchpoint.name}")
-            facts = " · ".join(one_line(f) for f in (touchpoint.channel, touchpoint.owner) if f)
+            channel = names.get(touchpoint.channel, touchpoint.channel) if touchpoint.channel else None
+            facts = " · ".join(one_line(f) for f in (channel, touchpoint.owner) if f)
             dot.node(name, {
                 "label": html_label(
-                    html_lines(wrap(touchpoint.name, WRAP, 4)),
-                    html_lines(wrap(facts, WRAP + 4, 2), size=10, colour=MUTED) if facts else "",
+                    html_lines(wrap(touchpoint.name, NAME_WRAP, 4)),
+                    html_lines(wrap(facts, SMALL_WRAP, 2), size=12, colour=MUTED) if facts else "",
                 ),
                 "fillcolor": emotion_fill(touchpoint.emotion),
-                "width": 2.1,
                 "class": f"cjm-touchpoint {emotion_class(touchpoint.emotion)}",
                 "id": _node_id("touchpoint", number, position),
                 "URL": url,
-                "tooltip": _touchpoint_tooltip(touchpoint),
+                "tooltip": _touchpoint_tooltip(touchpoint, channel),
             })
             dot.edge(previous, name, {"style": "invis", "weight": 10})
             previous = name
-        dot.close()
-        columns.append(previous)
-
-    # One rank for the stage headers: the arrows between them are flat edges, which
-    # keeps the stages in journey order, left to right.
-    dot.same_rank(headers)
-    for tail, head in pairwise(headers):
-        dot.edge(tail, head, {"class": "cjm-flow", "penwidth": 1.5, "minlen": 2})
-
-    last_row = columns
-    if journey.lanes:
-        last_row = _lanes(dot, loaded, stage_url, columns, most)
-    _legend(dot, above=last_row)
-    return dot.text()
-
-
-def _lanes(dot: _Dot, loaded: LoadedMap, stage_url: StageUrl, columns: list[str],
-           most: int) -> list[str]:
-    """Service blueprint rows under the stages; returns the lowest node of each column."""
-    journey = loaded.map
-    below = list(columns)
-    depth = [len(stage.touchpoints) for stage in journey.stages]
-    for row, lane in enumerate(journey.lanes, start=1):
-        head = dot_name(f"Lane {row}: {lane.name}")
-        cells = [head]
-        tooltip = one_line(lane.name)
-        if lane.description:
-            tooltip += ": " + one_line(lane.description, 300)
-        dot.node(head, {
-            "label": html_label(html_lines(wrap(lane.name, 16, 3), bold=True)),
-            "fillcolor": NEUTRAL_FILL, "shape": "box", "style": "filled", "width": 1.3,
-            "class": "cjm-lane-name", "id": _node_id("lane", lane.id), "tooltip": tooltip,
-        })
-        for number, stage in enumerate(journey.stages, start=1):
+        # The lane cells of this stage, in its column; the first row under the longest column.
+        for row, lane in enumerate(lanes):
+            cell = dot_name(f"Stage {number}, lane {row + 1}: {lane.name}")
             items = stage.lanes.get(lane.id, [])
-            name = dot_name(f"Stage {number}, lane {row}: {lane.name}")
             if items:
                 lines = [f"• {line}" if n == 0 else f"  {line}"
-                         for item in items for n, line in enumerate(wrap(item, WRAP, 4))]
-                dot.node(name, {
+                         for item in items for n, line in enumerate(wrap(item, SMALL_WRAP - 2, 4))]
+                dot.node(cell, {
                     "label": html_left_label(html_lines(lines, size=12)),
-                    "fillcolor": NEUTRAL_FILL, "style": "filled", "width": 2.1,
-                    "class": "cjm-lane",
-                    "id": _node_id("lane", lane.id, number),
-                    "URL": stage_url(stage.id),  # type: ignore[arg-type]
+                    "fillcolor": NEUTRAL_FILL, "style": "filled",
+                    "class": "cjm-lane", "id": _node_id("lane", lane.id, number), "URL": url,
                     "tooltip": f"{one_line(lane.name)} at {one_line(stage.name)}:\n"
                     + "\n".join(f"• {one_line(item, 200)}" for item in items),
                 })
             else:  # keeps the grid: an empty cell still holds the column
-                dot.node(name, {"label": "", "style": "invis", "width": 2.1, "height": 0.3})
-            # Under the column's lowest node; the first lane row sits under the longest column.
-            gap = (most - depth[number - 1]) + 1 if row == 1 else 1
-            dot.edge(below[number - 1], name, {"style": "invis", "weight": 10, "minlen": gap})
-            below[number - 1] = name
-            cells.append(name)
+                dot.node(cell, {"label": "", "style": "invis", "height": 0.3})
+            gap = (most - len(stage.touchpoints)) + 1 if row == 0 else 1
+            dot.edge(previous, cell, {"style": "invis", "weight": 10, "minlen": gap})
+            previous = cell
+            rows[row].append(cell)
+        dot.close()
+
+    # One rank for the stage headers: the arrows between them are flat edges, which
+    # keeps the stages in journey order, left to right.
+    dot.same_rank(header_names)
+    for tail, head in pairwise(header_names):
+        if tail == header_names[0] and lanes:
+            dot.edge(tail, head, {"style": "invis"})
+        else:
+            dot.edge(tail, head, {"class": "cjm-flow", "penwidth": 1.5, "minlen": 2})
+    for cells in rows:
         dot.same_rank(cells)
         for left, right in pairwise(cells):  # keeps the row in stage order
             dot.edge(left, right, {"style": "invis"})
-    return below
+    bottom = rows[-1][1:] if rows else header_names
+    _legend(dot, journey.stages, above=bottom)
+    return dot.text()
 
 
-def _legend(dot: _Dot, above: Sequence[str]) -> None:
-    """The colour key, in a row of its own under every column."""
-    cells = "".join(
-        f'<TD BGCOLOR="{EMOTION_FILL[e]}">{signed(e)} {EMOTION_WORDS[e]}</TD>' for e in (-2, -1, 0, 1, 2)
-    )
+def _legend(dot: _Dot, stages: Sequence[Stage], above: Sequence[str]) -> None:
+    """The key to the colours the diagram uses (and only those), under every column."""
+    emotions = {s.emotion for s in stages} | {t.emotion for s in stages for t in s.touchpoints}
+    cells = "".join(f'<TD BGCOLOR="{EMOTION_FILL[e]}">{signed(e)} {EMOTION_WORDS[e]}</TD>'
+                    for e in (-2, -1, 0, 1, 2) if e in emotions)
+    if None in emotions:
+        cells += f'<TD BGCOLOR="{NO_EMOTION_FILL}">not set</TD>'
+    rows = [f'<TR><TD BORDER="0" ALIGN="LEFT"><B>Emotion</B></TD>{cells}</TR>']
+    worst = {worst_severity(s.pain_points) for s in stages} - {None}
+    if worst:
+        badges = "".join(
+            f'<TD BGCOLOR="{SEVERITY_FILL[w]}"><FONT COLOR="{PAIN_TEXT}">{SEVERITY_WORDS[w]}</FONT></TD>'
+            for w in ("high", "medium", "low", "none") if w in worst)
+        rows.append(f'<TR><TD BORDER="0" ALIGN="LEFT"><B>\u26a0 Pain points, worst severity</B></TD>{badges}</TR>')
     table = (
         f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="4" COLOR="{LINE}"'
-        f' BGCOLOR="{NEUTRAL_FILL}"><TR><TD BORDER="0"><B>Emotion</B></TD>{cells}'
-        f'<TD BGCOLOR="{NO_EMOTION_FILL}">not set</TD></TR></TABLE>>'
+        f' BGCOLOR="{NEUTRAL_FILL}">{"".join(rows)}</TABLE>>'
     )
     dot.node('"Legend"', {
-        "label": Html(table), "shape": "plain", "style": "", "fontsize": 11,
+        "label": Html(table), "shape": "plain", "style": "", "fontsize": 12, "width": 0,
         "class": "cjm-legend", "id": "legend",
         "tooltip": "Colours show emotion, from red (very negative) to blue (very positive);"
-        " grey means no emotion is set.",
+        " grey means no emotion is set. A stage's badge counts its pain points and takes the"
+        " colour of the worst severity.",
     })
     for node in above:
         dot.edge(node, '"Legend"', {"style": "invis", "weight": 0})
@@ -435,9 +498,10 @@ def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl) -> str:
                      _node_id("stage", number), url, _stage_summary(stage))
         if stage.pain_points:
             count = len(stage.pain_points)
+            fill = SEVERITY_FILL[worst_severity(stage.pain_points) or "none"]
             dot.node(dot_name(f"Stage {number}, pain points"), {
-                "label": html_label(html_lines([f"⚠ {count}"], size=10, colour=PAIN_TEXT, bold=True)),
-                "fillcolor": PAIN_FILL, "color": PAIN_FILL, "pos": _pos(x, 84),
+                "label": html_label(html_lines([f"⚠ {count}"], size=12, colour=PAIN_TEXT, bold=True)),
+                "fillcolor": fill, "color": fill, "pos": _pos(x, 84),
                 "margin": "0.05,0.02", "height": 0.3,
                 "class": "cjm-pain", "id": _node_id("pain", number), "URL": url,
                 "tooltip": _pain_tooltip(stage, stage.pain_points),

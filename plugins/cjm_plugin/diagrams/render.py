@@ -56,6 +56,7 @@ class RenderRequest:
     dot: str
     engine: str = "dot"
     id_prefix: str | None = None
+    min_scale: float | None = None  # see `inline_svg`
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,8 @@ def _for_request(request: RenderRequest, result: RenderResult) -> RenderResult:
     """`result` as `request` wants it: inlined with its id prefix, if it has one."""
     if result.svg is None or request.id_prefix is None:
         return result
-    return RenderResult(svg=inline_svg(result.svg, request.id_prefix), warning=result.warning,
+    return RenderResult(svg=inline_svg(result.svg, request.id_prefix, min_scale=request.min_scale),
+                        warning=result.warning,
                         cached=result.cached)
 
 
@@ -321,7 +323,7 @@ _EDGE_TITLE = re.compile(r'(<g id="[^"]*" class="edge[^"]*">)\s*<title>.*?</titl
 _PREFIX_OK = re.compile(r"^[A-Za-z][\w.-]*$")
 
 
-def inline_svg(svg: str, id_prefix: str, title: str | None = None, min_scale: float = 0.85) -> str:
+def inline_svg(svg: str, id_prefix: str, title: str | None = None, min_scale: float | None = None) -> str:
     """Graphviz SVG -> markup to paste into an HTML page.
 
     - no XML declaration, DOCTYPE or comments, no blank lines (Markdown ends a raw
@@ -331,9 +333,10 @@ def inline_svg(svg: str, id_prefix: str, title: str | None = None, min_scale: fl
     - a `<title>` first (the graph's name unless `title` is given), named by
       `aria-labelledby`; `role="img"` for a picture without links, `role="group"`
       when it has links (a role="img" hides its links from screen readers);
-    - it scales: the viewBox stays, the fixed size in pt becomes CSS that lets the
-      picture shrink to `min_scale` of its natural size and no further; a wider
-      diagram overflows its container, which should scroll (`overflow-x: auto`).
+    - it fits its column: the viewBox stays, the size in pt becomes its natural size in
+      px, shown at most 100% wide; with `min_scale`, never under that share of its natural
+      size (it scrolls sideways instead). A reader opens it full size with the page's
+      control (`--cjm-natural-width` in assets.py).
     """
     if not _PREFIX_OK.match(id_prefix):
         raise ValueError(f"id prefix {id_prefix!r} must start with a letter and use [A-Za-z0-9_.-]")
@@ -373,7 +376,8 @@ def inline_svg(svg: str, id_prefix: str, title: str | None = None, min_scale: fl
         "class": "cjm-diagram" + (f" {kind.group(1)}" if kind else ""),
         "role": role,
         "aria-labelledby": f"{id_prefix}title",
-        "style": f"width:100%;max-width:{width:g}px;min-width:{width * min_scale:.0f}px;height:auto",
+        "style": f"max-width:100%;height:auto;--cjm-natural-width:{width:g}px"
+                 + (f";min-width:{width * min_scale:.0f}px" if min_scale else ""),
     }
     head = "<svg " + " ".join(f'{k}="{v}"' for k, v in new_attrs.items() if v is not None) + ">"
     head += f'\n<title id="{id_prefix}title">{label}</title>'
