@@ -157,6 +157,18 @@ def test_workshop_report_views_work_on_every_engine(engine_site, sites, tmp_path
         [td.get_text(" ", strip=True) for td in reference.select("td")]
 
 
+def test_no_link_in_a_journey_page_leads_nowhere_on_any_engine(engine_site):
+    """Every generated page's links (canvas, tables, charts, diagrams), whichever engine
+    turned them into HTML: MkDocs leaves raw HTML alone, Zensical rewrites its links."""
+    engine, site = engine_site
+    broken = {}
+    for page in sorted((site / "journeys").rglob("index.html")):
+        found = broken_links(site, page, BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article"))
+        if found:
+            broken[page.relative_to(site).as_posix()] = found[:3]
+    assert broken == {}, engine
+
+
 def _journeys_nav(site: Path) -> list[str]:
     soup = BeautifulSoup((site / "journeys/index.html").read_text(encoding="utf-8"), "html.parser")
     nav = soup.select_one("nav.md-nav--primary")
