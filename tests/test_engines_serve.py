@@ -144,3 +144,19 @@ def test_live_generation_keeps_a_broken_maps_last_good_pages(project, capsys):
     assert not plain.run()
     assert page.read_bytes() == before
     assert any("nothing written" in m for m in messages)
+
+
+
+def test_an_unexpected_error_while_watching_is_one_line_not_a_traceback(project):
+    """An error generation does not expect (here: a ValueError from the file system, for an
+    output path no command line can give) must not end `cjm serve` with a traceback under
+    the writer: one line says what happened, and the pages stay as they were."""
+    messages: list[str] = []
+    settings = Settings(maps=project / "maps", out=project / "do\0cs", diagrams=False,
+                        cache_dir=project / ".cache/plugin/cjm")
+    generator = Generator(settings, say=messages.append, warn=messages.append, live=True)
+    with pytest.raises(ValueError):
+        generator.run()
+    assert generator.run_guarded() is False
+    assert any(m.startswith("cjm: unexpected error while generating (ValueError:")
+               and "the pages stay as they were" in m for m in messages), messages

@@ -313,13 +313,18 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+# The package extra that installs each engine (MkDocs comes with cjm; Material with it).
+EXTRAS = {"mkdocs": "material"}
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .workflow import engine_command, serve
 
     engine = args.engine_name
     command = engine_command(engine)
     if command is None:
-        print(f"cjm serve: `{engine}` is not installed here; `pip install {engine}`", file=sys.stderr)
+        print(f"cjm serve: `{engine}` is not installed here; install it beside cjm with"
+              f" `pip install \"mkdocs-journey-maps[{EXTRAS.get(engine, engine)}]\"`", file=sys.stderr)
         return 1
     extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
     if engine != "zensical":  # the plugin does the work: its serve watches the maps itself
@@ -337,7 +342,7 @@ def _serve(args: argparse.Namespace) -> int:
         return made
     generator, maps, config = made
     _engine_findings(config, args, maps, serving=True)
-    generator.run()
+    generator.run_guarded()
     flags = ["-f", str(config.path)] if config is not None else []
     print(f"cjm: serving with {engine}, generating again whenever {maps} changes (Ctrl-C stops)")
     return serve(generator, maps, [command, "serve", *flags, *extra])

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from .catalog import load_project
+from .diagnostics import short
 from .generate import GenerateError, site_files, write_site
 from .last_good import LastGoodMaps, folder_state
 from .pages import PageOptions
@@ -100,6 +101,18 @@ class Generator:
                  f" {len(result.removed)} removed ({len(project.maps)} map(s))")
         return True
 
+    def run_guarded(self) -> bool:
+        """`run` for a long-running mode (watch, serve): an unexpected error is reported in
+        one line and the pages stay as they were, rather than a traceback that stops the
+        engine's server under the writer."""
+        try:
+            return self.run()
+        except Exception as error:  # noqa: BLE001 - see above
+            self.warn(f"cjm: unexpected error while generating ({type(error).__name__}:"
+                      f" {short(str(error), 200)}); the pages stay as they were. This is a bug in"
+                      " cjm: please report it with the map that caused it")
+            return False
+
     def _files(self, site) -> dict[str, bytes]:
         """The pages and assets, with each map page's edit link and the navigation file."""
         s = self.settings
@@ -136,7 +149,7 @@ def watch(generator: Generator, maps: Path, keep_going: Callable[[], bool] = lam
             current = settled
         state = current
         generator.say(f"cjm: {maps} changed; generating again")
-        generator.run()
+        generator.run_guarded()
 
 
 def engine_command(engine: str) -> str | None:
