@@ -419,3 +419,9 @@ SCRIPT += INSIGHT_SCRIPT
 from .governance_assets import GOVERNANCE_STYLESHEET  # noqa: E402
 
 STYLESHEET += GOVERNANCE_STYLESHEET
+
+# The edit link of pages written by `cjm generate` (edit_assets.py).
+from .edit_assets import EDIT_SCRIPT, EDIT_STYLESHEET  # noqa: E402
+
+STYLESHEET += EDIT_STYLESHEET
+SCRIPT += EDIT_SCRIPT
