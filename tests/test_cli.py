@@ -292,9 +292,11 @@ def test_schema_out_writes_a_file(project, capsys):
         ("schema/map.schema.json", []),
         ("schema/vocabulary.schema.json", ["--vocabulary"]),
         ("schema/research.schema.json", ["--research"]),
+        ("schema/rules.schema.json", ["--rules"]),
         # The copies installed with the package, which `cjm init` writes into a new project.
         ("plugins/cjm_plugin/schemas/map.schema.json", []),
         ("plugins/cjm_plugin/schemas/vocabulary.schema.json", ["--vocabulary"]),
+        ("plugins/cjm_plugin/schemas/rules.schema.json", ["--rules"]),
     ],
 )
 def test_committed_schema_files_are_up_to_date(capsys, committed, flags):

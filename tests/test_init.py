@@ -84,8 +84,8 @@ def test_init_in_an_empty_folder_makes_a_site_that_builds(folder, capsys):
     code, out, err = run(capsys, "init")
     assert code == 0, err
     for path in ("mkdocs.yml", "docs/index.md", "maps/_vocabulary.yml", "maps/example-customer.yml",
-                 "schema/map.schema.json", "schema/vocabulary.schema.json",
-                 ".github/workflows/journeys.yml", ".gitignore"):
+                 "maps/_rules.yml", "schema/map.schema.json", "schema/vocabulary.schema.json",
+                 "schema/rules.schema.json", ".github/workflows/journeys.yml", ".gitignore"):
         assert (folder / path).is_file(), path
         assert f"created  {path}" in out, out
     assert "mkdocs serve" in out
@@ -98,7 +98,7 @@ def test_init_in_an_empty_folder_makes_a_site_that_builds(folder, capsys):
     assert len(vocabulary["channels"]) >= 3
     ignored = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "site/" in ignored and ".cache/" in ignored
-    assert assert_modelines_resolve(folder) == 2  # the vocabulary and the starter map
+    assert assert_modelines_resolve(folder) == 3  # the vocabulary, the rules and the starter map
 
     validated = command("cjm", "validate", "--strict", cwd=folder)
     assert validated.returncode == 0, validated.stdout + validated.stderr
@@ -108,6 +108,9 @@ def test_init_in_an_empty_folder_makes_a_site_that_builds(folder, capsys):
     assert 'href="journeys/"' in home
     persona = (folder / "site/journeys/example-customer/index.html").read_text(encoding="utf-8")
     assert "Example customer" in persona
+    # The starter rules: what the starter map still needs shows as notices, failing nothing.
+    assert "7 notice(s)" in validated.stdout
+    assert (folder / "site/journeys/health/index.html").is_file()
 
 
 def test_without_material_the_site_uses_mkdocs_own_theme(folder, capsys, monkeypatch):
@@ -143,7 +146,7 @@ def test_init_into_a_new_folder_and_a_second_persona(folder, capsys):
     assert (code, err) == (0, "")  # the vocabulary and the schema are there: no notes
     text = (site / "maps/hotel-guest.yml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/map.schema.json\n")
-    assert assert_modelines_resolve(site) == 3
+    assert assert_modelines_resolve(site) == 4
     assert run(capsys, "validate", "--strict")[0] == 0
 
 
@@ -371,3 +374,15 @@ def test_add_nav_entry_only_to_a_hand_written_nav_without_the_journeys():
     assert add_nav_entry(listed, "journeys/index.md").text is None
     edit = add_nav_entry("site_name: X\nnav:\n  - index.md\n", "guide/index.md")
     assert edit.text == "site_name: X\nnav:\n  - index.md\n  - Journeys: guide/index.md\n"
+
+
+def test_init_leaves_the_rules_of_existing_maps_to_the_team(folder, capsys):
+    """Rules could fail a site's maps: `cjm init` writes them only with its own starter map."""
+    (folder / "maps").mkdir()
+    (folder / "maps/ann.yml").write_text("persona: {name: Ann}\nstages:\n  - name: A\n"
+                                         "    touchpoints: [{name: Shop}]\n", encoding="utf-8")
+    code, out, _ = run(capsys, "init")
+    assert code == 0
+    assert not (folder / "maps/_rules.yml").exists()
+    assert "created  schema/rules.schema.json" in out  # for when the team writes one
+    assert "kept     maps (1 map(s))" in out

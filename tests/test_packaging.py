@@ -29,12 +29,13 @@ PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["
 NAME = PROJECT["name"]
 PACKAGE_DATA = ("cjm_plugin/templates/persona.md.j2", "cjm_plugin/templates/init/mkdocs.yml",
                 "cjm_plugin/templates/init/journeys.yml", "cjm_plugin/templates/init/index.md",
-                "cjm_plugin/schemas/map.schema.json", "cjm_plugin/schemas/vocabulary.schema.json")
+                "cjm_plugin/schemas/map.schema.json", "cjm_plugin/schemas/vocabulary.schema.json",
+                "cjm_plugin/schemas/rules.schema.json")
 # What the sdist needs to build the wheel: the package and the files pyproject.toml names.
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "plugins/cjm_plugin")
 # The example site, and the files its pages include (`--8<-- "path"`: CI files, test data).
 SNIPPETS = sorted({m for page in (REPO / "docs").rglob("*.md") for m in re.findall(
-    r'^\s*--8<-- "([^"]+)"', page.read_text(encoding="utf-8"), re.M)})
+    r'^\s*--8<-- "([^":]+)(?::[^"]*)?"', page.read_text(encoding="utf-8"), re.M)})  # `file:section`
 EXAMPLE_SITE = ("mkdocs.yml", "docs", "maps", "schema", *(s for s in SNIPPETS if not s.startswith("docs/")))
 
 

@@ -744,6 +744,33 @@ def test_source_date_epoch_makes_builds_fully_identical(tmp_path, monkeypatch):
     assert gzip.decompress(raw).decode("utf-8") == sitemap
 
 
+def test_source_date_epoch_makes_governance_pages_identical(tmp_path, monkeypatch):
+    """With a rules file, the health and "What changed" pages (today, review dates, git
+    history) are part of the site: two clones with the same commits build the same bytes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796313600")  # 2026-12-03 00:00 UTC
+    env = subprocess_env(GIT_AUTHOR_NAME="Ana Lima", GIT_AUTHOR_EMAIL="ana@example.org",
+                         GIT_COMMITTER_NAME="Ana Lima", GIT_COMMITTER_EMAIL="ana@example.org",
+                         GIT_AUTHOR_DATE="2026-11-02T10:00:00+00:00",
+                         GIT_COMMITTER_DATE="2026-11-02T10:00:00+00:00")
+    git = git_executable()
+    sites = []
+    for folder in ("one", "another/folder"):
+        root = tmp_path / folder
+        root.mkdir(parents=True)
+        copy_example_maps(root, names=())
+        make_site(root)
+        (root / ".gitignore").write_text("public/\n.cache/\n", encoding="utf-8")
+        sh(git, "-c", "init.defaultBranch=main", "init", "-q", cwd=root, env=env)
+        sh(git, "add", "-A", cwd=root, env=env)
+        sh(git, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "Maps", cwd=root, env=env)
+        sites.append(build_site(root / "mkdocs.yml", site_dir=root / "public"))
+    first, second = files_of(sites[0]), files_of(sites[1])
+    assert {"journeys/health/index.html", "journeys/changes/index.html"} <= set(first)
+    assert first == second
+    health = (sites[1] / "journeys/health/index.html").read_text(encoding="utf-8")
+    assert "2026-12-03" in health and "2026-11-02" in health
+
+
 # --- CI files -------------------------------------------------------------------------------------
 
 WORKFLOW = REPO / ".github/workflows/journeys.yml"

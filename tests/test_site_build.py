@@ -55,10 +55,12 @@ def test_persona_page_opens_with_the_canvas_on_the_full_width(example_site, exam
     with_lanes = next(m for m in example_project.maps if m.map.lanes)
     page = BeautifulSoup(read(example_site, f"journeys/{with_lanes.id}/"), "html.parser")
     article = page.select_one("article")
-    # Title, quote, then the canvas: before any other section of the page.
+    # Title, the health line (the example maps have a rules file), quote, then the canvas:
+    # before any other section of the page.
     blocks = [e for e in article.find_all(recursive=False) if e.name not in ("a",)]
-    names = [e.name if "cjm-canvas-frame" not in (e.get("class") or []) else "canvas" for e in blocks]
-    assert names[:3] == ["h1", "blockquote", "canvas"], names[:5]
+    names = ["canvas" if "cjm-canvas-frame" in (e.get("class") or []) else
+             "health" if e.select_one(".cjm-health-line") else e.name for e in blocks]
+    assert names[:4] == ["h1", "health", "blockquote", "canvas"], names[:5]
     canvas = article.select_one(f'[data-cjm-canvas="{with_lanes.id}"]')
     for lane in with_lanes.map.lanes:
         assert lane.name in canvas.get_text()

@@ -415,6 +415,11 @@ from .insight_assets import INSIGHT_SCRIPT, INSIGHT_STYLESHEET  # noqa: E402
 STYLESHEET += INSIGHT_STYLESHEET
 SCRIPT += INSIGHT_SCRIPT
 
+# Map health and recent changes (governance_assets.py).
+from .governance_assets import GOVERNANCE_STYLESHEET  # noqa: E402
+
+STYLESHEET += GOVERNANCE_STYLESHEET
+
 # The edit link of pages written by `cjm generate` (edit_assets.py).
 from .edit_assets import EDIT_SCRIPT, EDIT_STYLESHEET  # noqa: E402
 

@@ -8,6 +8,7 @@ import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Iterable
 
@@ -17,6 +18,7 @@ from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
 from .links import check_links
 from .research import RESEARCH_FILE, LoadedResearch, load_research
+from .rules import RULES_FILE, Finding, LoadedRules, Locator, check_rules, load_rules, today
 from .safe_io import read_limited, write_atomic
 from .yaml_source import Positions
 
@@ -37,6 +39,11 @@ class Project:
     files: list[SourceFile] = field(default_factory=list)
     # `maps/_research.yml`, when there is one and it is valid (links.py checks against it).
     research: LoadedResearch | None = None
+    # `maps/_rules.yml` when there is one (rules.py), the findings of its rules (also in
+    # `diagnostics`), and the day they were judged on.
+    rules: LoadedRules | None = None
+    findings: list[Finding] = field(default_factory=list)
+    today: date | None = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -44,7 +51,12 @@ class Project:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if not d.is_error]
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    @property
+    def notices(self) -> list[Diagnostic]:
+        """Rule findings of level `notice`: shown, and never a failure."""
+        return [d for d in self.diagnostics if d.severity == "notice"]
 
     def by_id(self, persona_id: str) -> LoadedMap | None:
         return next((m for m in self.maps if m.id == persona_id), None)
@@ -299,6 +311,8 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
 
     project.maps = sorted(owners.values(), key=lambda m: m.id)
     project.diagnostics.extend(_check_links(project, paths, folders, base))
+    project.diagnostics.extend(_check_rules(project, folders, base,
+                                            cache.file.parent if cache is not None else None))
     project.diagnostics = sorted_diagnostics(project.diagnostics)
     if cache is not None:
         cache.save()
@@ -325,3 +339,24 @@ def _check_links(project: Project, paths: list[Path], folders: list[Path], base:
     found += check_links(project.maps, project.research, research_file, research_broken=broken,
                          complete=complete, unreadable=unreadable)
     return found
+
+
+def _check_rules(project: Project, folders: list[Path], base: Path,
+                 cache: Path | None) -> list[Diagnostic]:
+    """The rules file next to the maps (the first folder's, like the research file): its own
+    messages and the findings of its rules. No rules file, no findings. `cache`: the model
+    cache's folder, where the positions of remembered maps are kept (rules.Locator)."""
+    folder = folders[0] if folders else Path("maps")
+    rules_path = folder / RULES_FILE
+    if not rules_path.is_file():
+        return []
+    project.rules, found = load_rules(SourceFile(rules_path, display_name(rules_path, base)))
+    if project.rules is None:
+        return found
+    project.today = today()
+    research_file = display_name(folder / RESEARCH_FILE, base)
+    locator = Locator(cache)
+    project.findings = check_rules(project.rules, project.maps, project.research, research_file,
+                                   project.today, locator=locator)
+    locator.save()
+    return found + [f.diagnostic for f in project.findings]

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .catalog import VOCABULARY_FILE, load_project
+from .catalog import VOCABULARY_FILE, Project, load_project
 from .diagnostics import format_github, visible
 from .export import ALL_KINDS
 
@@ -57,9 +57,11 @@ def _validate(args: argparse.Namespace) -> int:
     failed = errors > 0 or (args.strict and warnings > 0)
     summary = (
         f"{len(project.files)} map file(s) checked: {errors} error(s), {warnings} warning(s)"
-        if project.diagnostics
+        if errors or warnings
         else f"{len(project.maps)} map(s) valid"
     )
+    if project.notices:  # rule findings of level `notice`: shown, never a failure
+        summary += f", {len(project.notices)} notice(s)"
     print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
     if args.site:
         failed = _validate_site(args, bool(project.maps)) or failed
@@ -113,12 +115,14 @@ def _emit(text: str, out: str | None) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     from .model import map_json_schema, research_json_schema, vocabulary_json_schema
+    from .rules import rules_json_schema
 
-    if args.vocabulary and args.research:
-        print("cjm schema: pass --vocabulary or --research, not both", file=sys.stderr)
+    if args.vocabulary + args.research + args.rules > 1:
+        print("cjm schema: pass one of --vocabulary, --research and --rules", file=sys.stderr)
         return 2
     schema = (vocabulary_json_schema() if args.vocabulary
-              else research_json_schema() if args.research else map_json_schema())
+              else research_json_schema() if args.research
+              else rules_json_schema() if args.rules else map_json_schema())
     return _emit(json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n", args.out)
 
 
@@ -518,6 +522,64 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    """`cjm diff BASE [HEAD]`: git revisions (HEAD: the work tree by default) or two folders."""
+    from .diffreport import to_github, to_json, to_markdown
+    from .history import LABELS as GIT_NOTES, GitError, open_repository, resolve
+    from .mapdiff import Side, compare, load_revision
+
+    maps = Path(args.maps)
+    repository = None
+
+    def side(argument: str | None) -> Side | str:
+        nonlocal repository
+        if argument is None:  # the work tree
+            folder = maps
+            top = repository.top if repository else Path.cwd()
+            return Side(load_project([folder], base=top) if folder.is_dir() else Project(),
+                        "the work tree", folder)
+        given = Path(argument)
+        if given.is_dir():
+            folder = given / args.maps if (given / args.maps).is_dir() else given
+            return Side(load_project([folder], base=folder.parent), argument, folder)
+        if repository is None:
+            repository, note = open_repository(maps if maps.is_dir() else Path.cwd())
+            if repository is None:
+                why = ("git is not installed (apt-get install git)" if note == GIT_NOTES["git_missing"]
+                       else f"`{args.maps}` is not in a git checkout")
+                return (f"`{argument}` is not a folder, and {why}, so it cannot be a git"
+                        " revision; pass two folders, or run cjm diff in a git checkout")
+        try:
+            commit = resolve(repository, argument)
+        except GitError:
+            return (f"`{argument}` is neither a folder nor a git revision; pass a branch, tag or"
+                    " commit (such as `origin/main`), or a folder")
+        return Side(load_revision(repository, commit, maps), f"{argument} ({commit[:7]})", maps)
+
+    try:
+        sides = [side(args.base), side(args.head)]
+    except GitError as error:
+        print(f"cjm diff: git failed: {error}", file=sys.stderr)
+        return 1
+    problems = [s for s in sides if isinstance(s, str)]
+    if problems:
+        for problem in problems:
+            print(f"cjm diff: {problem}", file=sys.stderr)
+        return 2
+    old, new = sides
+    diff = compare(old, new)  # type: ignore[arg-type]
+    for label, message in diff.unreadable:
+        print(f"{label}: {message}", file=sys.stderr)
+    render = {"markdown": to_markdown, "github": to_github, "json": to_json}[args.format]
+    text = render(diff, old.label, new.label)  # type: ignore[union-attr]
+    if args.out:
+        Path(args.out).write_bytes(text.encode("utf-8"))
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        _write_stdout(text)
+    return 0
+
+
 def _write_stdout(text: str) -> None:
     """UTF-8 bytes as they are: no newline translation (CSV ends lines with CRLF itself),
     whatever the console's encoding."""
@@ -557,6 +619,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"the schema of {VOCABULARY_FILE} instead")
     schema.add_argument("--research", action="store_true",
                         help="the schema of _research.yml (the evidence maps cite) instead")
+    schema.add_argument("--rules", action="store_true",
+                        help="the schema of _rules.yml (the team's rules for its maps) instead")
     schema.add_argument("--out", help="write to this file instead of standard output")
     schema.set_defaults(run=_schema)
 
@@ -616,6 +680,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export)
 
     _add_import_parser(commands)
+
+    diff = commands.add_parser(
+        "diff", help="what changed in the maps between two git revisions or two folders, by meaning")
+    diff.add_argument("base", metavar="BASE", help="a git revision (branch, tag, commit) or a folder")
+    diff.add_argument("head", metavar="HEAD", nargs="?",
+                      help="a git revision or a folder (default: the maps as they are now)")
+    diff.add_argument("--maps", default="maps",
+                      help="folder of the maps, in the work tree and in each revision (default: maps/)")
+    diff.add_argument("--format", choices=["markdown", "github", "json"], default="markdown",
+                      help="markdown (default), github (a pull-request comment the workflow"
+                      " updates in place) or json")
+    diff.add_argument("--out", help="write to this file instead of standard output")
+    diff.set_defaults(run=_diff)
 
     render = commands.add_parser(
         "render", help="a persona's journey canvas as a standalone HTML, SVG, PNG or PDF file")

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-Severity = Literal["error", "warning"]
+# `notice`: a rule finding shown (in `cjm validate` and on the site's health page) that fails
+# nothing, not even `--strict` (see rules.py).
+Severity = Literal["error", "warning", "notice"]
 
 
 def visible(text: str) -> str:
@@ -47,8 +49,13 @@ class Diagnostic:
     column: int
     message: str
     severity: Severity = "error"
+    rule: str | None = None  # the rule of maps/_rules.yml that found it
 
     def __str__(self) -> str:
+        if self.rule:  # `maps/x.yml:12:7: [rule-id] what is wrong, and what to do`
+            level = "" if self.severity == "error" else f" ({self.severity})"
+            return (f"{visible(self.file)}:{self.line}:{self.column}: [{self.rule}]"
+                    f" {visible(self.message)}{level}")
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{visible(self.file)}:{self.line}:{self.column}: {prefix}{visible(self.message)}"
 
@@ -78,7 +85,8 @@ def format_github(diagnostic: Diagnostic) -> str:
             "title=cjm",
         ]
     )
-    return f"::{diagnostic.severity} {props}::{_escape_github_data(diagnostic.message)}"
+    message = f"[{diagnostic.rule}] {diagnostic.message}" if diagnostic.rule else diagnostic.message
+    return f"::{diagnostic.severity} {props}::{_escape_github_data(message)}"
 
 
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

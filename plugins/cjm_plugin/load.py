@@ -209,12 +209,14 @@ def _looks_like(data: dict, known: tuple[str, ...]) -> bool:
 
 
 def read_data(source: SourceFile, raw: bytes | None = None, known: tuple[str, ...] | None = None,
-              what: str = "a file cjm reads") -> tuple[Any, Positions] | Diagnostic:
+              what: str = "a file cjm reads",
+              empty: str = "start from `cjm new NAME`") -> tuple[Any, Positions] | Diagnostic:
     """The file's parsed data and positions, or the one message that stops reading it.
 
     `raw`: the file's bytes, when the caller has read them already (see `read_source`).
     `known`: the top-level keys of what the file should be (`what`); a mapping with none of
-    them is reported without quoting it (see `_looks_like`)."""
+    them is reported without quoting it (see `_looks_like`). `empty`: what to do with an
+    empty file."""
     if raw is None:
         read = read_source(source)
         if isinstance(read, Diagnostic):
@@ -225,7 +227,7 @@ def read_data(source: SourceFile, raw: bytes | None = None, known: tuple[str, ..
     except SourceError as error:
         return source.diagnostic(error.line, error.column, error.message)
     if data is None:
-        return source.diagnostic(1, 1, "the file is empty; start from `cjm new NAME`")
+        return source.diagnostic(1, 1, f"the file is empty; {empty}")
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "text"
         return source.diagnostic(1, 1, f"the file must be a mapping of `key: value` lines, not {kind}")

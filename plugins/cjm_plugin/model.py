@@ -295,6 +295,24 @@ IsoDate = Annotated[
     AfterValidator(_check_date),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}),
 ]
+
+
+def _check_review_date(value: str) -> str:
+    """An ISO date, or an ISO date and time (`2026-10-01T09:30:00Z`: the date counts)."""
+    day, separator, time = value.partition("T") if "T" in value else value.partition(" ")
+    if separator and not re.fullmatch(r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", time.strip()):
+        _check_date(value)  # not a time: say what an ISO date looks like
+    _check_date(day.strip())
+    return value
+
+
+# `reviewed:` at the top of a map. The loader hands over the text as written (a YAML date
+# stays `2026-10-01`); rules.py reads the day from it.
+ReviewDate = Annotated[
+    str,
+    AfterValidator(_check_review_date),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?([T ].*)?$"}),
+]
 PainReference = Annotated[
     str,
     AfterValidator(_check_pain_reference),
@@ -531,6 +549,14 @@ class JourneyMap(_Model):
     )
     state: Literal["current", "future"] = Field(
         "current", description="`current` (as is) or `future` (to be)."
+    )
+    owner: Text | None = Field(
+        None, description="Team accountable for the map: who reviews it and keeps it true."
+    )
+    reviewed: ReviewDate | None = Field(
+        None,
+        description="Date of the last review, as YYYY-MM-DD (a YAML date or an ISO string);"
+        " the rule `review-every` of `maps/_rules.yml` says how old it may be.",
     )
     lanes: list[Lane] = Field(
         default_factory=list,

@@ -61,6 +61,7 @@ def journeys_nav(project: Project, paths: SitePaths, mode: str, title: str,
                                            [NavPage(persona)] + [NavPage(s) for s in stages if exists(s)]))
             else:
                 children.append(NavPage(persona))
-    across = [paths.stages_index, paths.touchpoints, paths.backlog, paths.portfolio, paths.evidence]
+    across = [paths.stages_index, paths.touchpoints, paths.backlog, paths.portfolio, paths.evidence,
+              paths.health, paths.changes]
     children.append(NavSection(ACROSS_TITLE, [NavPage(src) for src in across if exists(src)]))
     return NavSection(title, children)

@@ -16,6 +16,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import insight_pages, metrics, portfolio
+from .diffreport import describe
+from .governance import LABELS as GOVERNANCE_LABELS, PER_COMMIT, PER_MAP
 from .catalog import Project
 from .diagnostics import Diagnostic
 from .links import LinkIndex, Placed, confidence
@@ -137,6 +139,8 @@ class PageBuilder:
             {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
         )
         self.links = LinkIndex(project.maps, project.research)
+        # Map health and recent changes (governance.py): None without a rules file.
+        self.governance = None
         # The words of the evidence, link, metric and portfolio views, for templates.
         self.labels = {**insight_pages.LABELS, **metrics.LABELS, **portfolio.LABELS}
         self.env = jinja2.Environment(
@@ -162,6 +166,10 @@ class PageBuilder:
             emotion=format_emotion,
             metric_status=metrics.status,
             gap=metrics.format_gap,
+            # A commit's changes, per persona in the order they come.
+            groupby_persona=lambda changes: [
+                (pid, [c for c in changes if c.persona == pid])
+                for pid in dict.fromkeys(c.persona for c in changes)],
             # Finished HTML (canvas, diagrams) that an adapter may keep away from Markdown.
             raw=lambda html: Markup(mark(str(html))),
         )
@@ -192,6 +200,9 @@ class PageBuilder:
             options=self.options,
             links=self.links, L=self.labels, confidence=confidence, anchor=insight_pages.anchor,
             item_src=self.item_src, filter_data=lambda placed: Markup(self.filter_data(placed)),
+            gov=self.governance, G=GOVERNANCE_LABELS,
+            health=lambda pid: self.governance.health(pid) if self.governance else None,
+            describe=lambda change: Markup(describe(change, text=escape)),
         )
 
     def item_src(self, placed: Placed) -> tuple[str, str]:
@@ -285,6 +296,10 @@ class PageBuilder:
         shared stages."""
         pages = [self.index_page(), self.touchpoints_page(), self.backlog_page(),
                  self.portfolio_page(), self.evidence_page(), self.stages_index_page(shared)]
+        if self.governance is not None:
+            pages.append(self.health_page())
+            if self.governance.changes is not None:
+                pages.append(self.changes_page())
         pages += [self.shared_stage_page(sid) for sid in shared]
         return pages
 
@@ -433,6 +448,17 @@ class PageBuilder:
         return self._render("evidence.md.j2", self.paths.evidence,
                             rows=insight_pages.evidence_rows(self.links, self.project.research),
                             observed=observed, assumed=assumed)
+
+    def health_page(self) -> GeneratedPage:
+        return self._render("health.md.j2", self.paths.health)
+
+    def changes_page(self) -> GeneratedPage:
+        by_map: dict[str, list] = {}
+        for entry in self.governance.changes or []:
+            for change in entry.changes:
+                by_map.setdefault(change.persona, []).append((entry, change))
+        return self._render("changes.md.j2", self.paths.changes, by_map=by_map,
+                            per_commit=PER_COMMIT, per_map=PER_MAP)
 
     def _problems_for(self, loaded: LoadedMap) -> list[Diagnostic]:
         return [p for p in self.problems if p.file == loaded.source.display]

@@ -88,6 +88,9 @@ class CjmConfig(base.Config):
     render_jobs = c.Optional(_Checked(int, lambda v: None if 1 <= v <= 256 else
                                       "give how many `dot` runs at once, from 1 to 256"))
     cache_dir = c.Type(str, default=".cache/plugin/cjm")
+    # With maps/_rules.yml: how many commits that changed maps the "What changed" page reads
+    # (0 leaves the page out).
+    history_commits = c.Type(int, default=30)
 
 
 def _guarded(fallback: Callable, site_wide: bool = True):
@@ -178,6 +181,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
             dot_timeout=float(self.config.dot_timeout),
             render_jobs=self.config.render_jobs,
             cache_dir=self.cache_dir,
+            history_commits=self.config.history_commits,
             pages=PageOptions(
                 paths=self.paths,
                 use_directory_urls=config.use_directory_urls,
@@ -315,7 +319,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 + "\n".join(str(d) for d in project.diagnostics)
             )
         for diagnostic in project.diagnostics:
-            (log.error if diagnostic.is_error else log.warning)(str(diagnostic))
+            # A rule finding of level `notice` is shown, and fails nothing (not even --strict).
+            {"error": log.error, "notice": log.info}.get(diagnostic.severity, log.warning)(str(diagnostic))
         if self.command == "serve":
             self.last_good.keep(project)
         return errors

@@ -10,7 +10,8 @@ from pydantic.fields import FieldInfo
 
 from .model import (_check_link, _check_slug, Emotion, Link, Number, Slug, Text, Channel, JourneyMap, Lane, Metric, Opportunity, PainPoint, Persona, Stage,
                     Touchpoint, Vocabulary, VocabularyStage)
-from .model import Evidence, Flag, IsoDate, PainReference, Research, Score, _check_flag
+from .model import Evidence, Flag, IsoDate, PainReference, Research, ReviewDate, Score, _check_flag
+from .rules import RULE_MODELS, AnyRule, Months, Rules
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Map file (top level)", JourneyMap),
@@ -26,6 +27,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("`_vocabulary.yml`: `channels[]`", Channel),
     ("`_research.yml` (top level)", Research),
     ("`_research.yml`: `evidence[]`", Evidence),
+    ("`_rules.yml` (top level)", Rules),
+    *((f"`_rules.yml`: `{name}`", model) for name, model in RULE_MODELS.items()),
 ]
 
 
@@ -33,7 +36,9 @@ def _type_name(annotation: Any) -> str:
     named = {Text: "text", Slug: "id", Link: "link", Emotion: "integer -2..2", Number: "number",
              float: "number", str: "text", int: "integer", Flag: "`true` or `false`",
              Score: "integer 1..5", IsoDate: "date (YYYY-MM-DD)",
-             PainReference: "pain point id, or `persona-id/pain-id`"}
+             PainReference: "pain point id, or `persona-id/pain-id`",
+             ReviewDate: "date (YYYY-MM-DD)", Months: "whole number of months",
+             AnyRule: "rule (a mapping with `rule:`)"}
     for alias, name in named.items():
         if annotation == alias:
             return name

@@ -22,6 +22,7 @@ import yaml
 
 from . import __version__
 from .catalog import VOCABULARY_FILE, is_map_file, load_project
+from .rules import RULES_FILE
 from .starter import (MAP_SCHEMA, SCHEMA_FOLDER, VOCABULARY_SCHEMA, modeline, starter_map,
                       starter_vocabulary)
 from .store import write_atomic
@@ -32,7 +33,24 @@ CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")  # the names MkDocs looks for, in i
 STARTER_PERSONA = "Example customer"
 WORKFLOW = ".github/workflows/journeys.yml"
 IGNORED = ("site/", ".cache/")  # the built site; the plugin's cache of diagrams and pages
-SCHEMAS = (MAP_SCHEMA, VOCABULARY_SCHEMA)
+RULES_SCHEMA = "rules.schema.json"
+SCHEMAS = (MAP_SCHEMA, VOCABULARY_SCHEMA, RULES_SCHEMA)
+# The rules a new site starts with (docs/governance.md): the starter map passes them, and
+# what it has still to fill in (owners, a review) shows as notices, which fail nothing.
+STARTER_RULES = """\
+# The team's rules for its maps: `cjm validate` and every build check them, and the site's
+# Map health page lists what they find. `level: error` fails the build, `warning` fails
+# `--strict` builds, `notice` is shown and fails nothing.
+rules:
+  - rule: low-emotion-needs-opportunity   # a stage at -1 or worse has an opportunity
+    threshold: -1
+  - rule: high-pain-needs-opportunity     # a high pain point is addressed by an owned opportunity
+  - rule: touchpoint-needs-owner          # every touchpoint names its owning team
+    level: notice
+  - rule: review-every                    # set `reviewed: YYYY-MM-DD` on a map after a review
+    months: 12
+    level: notice
+"""
 # MkDocs' own default when a config has no `plugins:`; adding a list must keep it.
 DEFAULT_PLUGINS = ("search",)
 
@@ -113,7 +131,9 @@ def init_project(root: Path) -> InitResult:
     _write_schemas(project, schema_dir)
     _write_home_page(project, docs_dir, names)
     _write_vocabulary(project, maps_dir, schema_dir)
-    _write_starter_map(project, maps_dir, schema_dir)
+    new_maps = _write_starter_map(project, maps_dir, schema_dir)
+    if new_maps:  # an existing site's maps get no rules they might not pass
+        _write_rules(project, maps_dir, schema_dir)
     _write_workflow(project, names)
     _ignore_outputs(project)
     return project.result
@@ -185,15 +205,26 @@ def _write_vocabulary(project: _Project, maps_dir: Path, schema_dir: Path) -> No
         project.create(path, starter_vocabulary(modeline(schema_dir / VOCABULARY_SCHEMA, maps_dir)))
 
 
-def _write_starter_map(project: _Project, maps_dir: Path, schema_dir: Path) -> None:
+def _write_starter_map(project: _Project, maps_dir: Path, schema_dir: Path) -> bool:
+    """Write a starter map into a maps folder without maps; whether it did."""
     maps = sorted(p for p in maps_dir.iterdir() if is_map_file(p)) if maps_dir.is_dir() else []
     if maps:
         project.record(maps_dir, KEPT, f"{len(maps)} map(s)")
-        return
+        return False
     vocabulary = load_project([maps_dir]).vocabulary
     file_name, text = starter_map(STARTER_PERSONA, vocabulary,
                                   modeline(schema_dir / MAP_SCHEMA, maps_dir))
     project.create(maps_dir / file_name, text, "a starter map")
+    return True
+
+
+def _write_rules(project: _Project, maps_dir: Path, schema_dir: Path) -> None:
+    path = maps_dir / RULES_FILE
+    if path.exists():
+        project.record(path, KEPT)
+    else:
+        project.create(path, modeline(schema_dir / RULES_SCHEMA, maps_dir) + "\n" + STARTER_RULES,
+                       "the team's rules: the Map health page")
 
 
 def _write_workflow(project: _Project, names: dict[str, str]) -> None:

@@ -15,6 +15,7 @@ from typing import Callable
 from .assets import SCRIPT, STYLESHEET
 from .catalog import Project, code_version, gc_paused
 from .diagnostics import Diagnostic
+from .governance import collect as collect_governance
 from .load import LoadedMap
 from .diagrams import (Renderer, RenderRequest, emotion_comparison_dot, emotion_curve_dot,
                        html_block, journey_dot, overview_dot)
@@ -39,6 +40,9 @@ class SiteOptions:
     render_jobs: int | None = None
     cache_dir: Path = Path(".cache/plugin/cjm")
     dot_executable: str = "dot"
+    # Commits the "What changed" page reads (with a rules file; 0 leaves the page out).
+    history_commits: int = 30
+    git_executable: str = "git"
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,9 @@ def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic
                      use_directory_urls=options.pages.use_directory_urls)
     site.builder = PageBuilder(project, options.pages, {}, problems)
     site.builder.diagrams = _PageDiagrams(site)
+    # Map health and the recent changes, with a rules file only (git runs only then).
+    site.builder.governance = collect_governance(project, options.cache_dir, options.history_commits,
+                                                     options.git_executable)
     renderer = _renderer(site, options) if options.diagrams else None
     if site.fatal:
         return site
@@ -294,7 +301,10 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
         # Evidence titles, kinds and dates appear wherever an item cites them.
         project.research.research.model_dump_json() if project.research else None,
         builder.order, names, builder.channel_names, shared,
+        # With a rules file, every map page has a health line and the index links to more.
+        builder.governance is not None, builder.governance is not None and builder.governance.changes is not None,
     )
+    governance = builder.governance
 
     site.draw = _drawer(site, renderer)
     # (group, key, its map or None, what makes its pages, whose diagrams it shows or None)
@@ -303,6 +313,9 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     map_keys = [_key(common, m.id, m.map.model_dump_json(), [str(p) for p in builder._problems_for(m)],
                      builder.links.external_key(m.id))
                 for m in project.maps]
+    # The health line of a map's persona page: its owner, review, findings and last commit.
+    health_keys = [_key(key, governance.health(m.id).key()) if governance else key
+                   for m, key in zip(project.maps, map_keys)]
 
     def shown(part: Callable[[LoadedMap], object]) -> str:
         """The key of a page across maps that shows `part` of each map."""
@@ -335,11 +348,18 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
                                            for s in m.map.stages]),
          None, lambda: [builder.evidence_page()], None),
     ]
+    if governance is not None:
+        # The health page shows every map's health and the rules; "What changed" the commits.
+        groups.append(("site/health", _key(common, governance.health_key()), None,
+                       lambda: [builder.health_page()], None))
+        if governance.changes is not None:
+            groups.append(("site/changes", _key(common, governance.changes_page_key()), None,
+                           lambda: [builder.changes_page()], None))
     for sid in shared:
         groups.append((f"site/stage/{sid}", shown(lambda m, sid=sid: [s.model_dump_json() for s in m.map.stages
                                                                        if s.id == sid]),
                        None, lambda sid=sid: [builder.shared_stage_page(sid)], None))
-    for loaded, key in zip(project.maps, map_keys):
+    for loaded, key in zip(project.maps, health_keys):
         groups.append((f"map/{loaded.id}", key, loaded,
                        lambda loaded=loaded: builder.map_pages(loaded, shared), loaded.id))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 # Page names at the top of the journeys section: persona ids must avoid them.
 RESERVED_PERSONA_IDS = frozenset({"index", "stages", "touchpoints", "backlog", "assets",
-                                  "portfolio", "evidence"})
+                                  "portfolio", "evidence", "health", "changes"})
 RESERVED_STAGE_IDS = frozenset({"index"})
 
 
@@ -67,6 +67,14 @@ class SitePaths:
     @property
     def evidence(self) -> str:
         return self._join("evidence.md")
+
+    @property
+    def health(self) -> str:
+        return self._join("health.md")
+
+    @property
+    def changes(self) -> str:
+        return self._join("changes.md")
 
     @property
     def stylesheet(self) -> str:
