@@ -25,6 +25,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     PlainSerializer,
     PlainValidator,
+    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -522,6 +523,12 @@ class JourneyMap(_Model):
     )
     state: Literal["current", "future"] = Field(
         "current", description="`current` (as is) or `future` (to be)."
+    )
+    lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
+        None,
+        description="Language of the built-in words on this map's pages (`zh`, `de`, `fr`,"
+        " `es`, `hu`, `en`, or one a team adds); default: the site's `theme.language`.",
+        json_schema_extra={"examples": ["en", "zh", "de", "fr", "es", "hu"]},
     )
     lanes: list[Lane] = Field(
         default_factory=list,

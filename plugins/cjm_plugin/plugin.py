@@ -30,6 +30,7 @@ from mkdocs.structure.pages import Page
 from .catalog import Project, load_project
 from .diagnostics import Diagnostic, short, visible
 from .embeds import EmbedError, EmbedRenderer, PageEmbeds, extract, notice
+from .labels import LabelsError
 from .load import LoadedMap
 from .yaml_source import Positions
 from .pages import PageOptions
@@ -84,6 +85,9 @@ class CjmConfig(base.Config):
     render_jobs = c.Optional(_Checked(int, lambda v: None if 1 <= v <= 256 else
                                       "give how many `dot` runs at once, from 1 to 256"))
     cache_dir = c.Type(str, default=".cache/plugin/cjm")
+    # A folder of the team's label files (`<language>.yml`), next to mkdocs.yml: words
+    # added or changed over the shipped ones (docs/languages.md).
+    labels_dir = c.Optional(c.Type(str))
 
 
 # Above this many generated pages, `nav: auto` stops listing stage pages: Material renders
@@ -191,9 +195,22 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 allow_html=self.config.allow_html,
                 tags=self.config.tags,
                 full_width=self.config.persona_full_width,
+                # Material's `theme.language`; MkDocs' own themes call it `locale`.
+                language=str(config.theme.get("language") or config.theme.get("locale") or "en"),
+                labels_dir=self._labels_dir(root),
             ),
         )
         return config
+
+    def _labels_dir(self, root: Path) -> Path | None:
+        """The team's label folder, checked: its files are read (and checked) on build."""
+        if not self.config.labels_dir:
+            return None
+        folder = (root / self.config.labels_dir).resolve()
+        if not folder.is_dir():
+            raise PluginError(f"cjm: labels_dir `{self.config.labels_dir}` is not a folder next to"
+                              " mkdocs.yml; create it (files named like `de.yml`) or remove the option")
+        return folder
 
     # -- content --------------------------------------------------------------------------
 
@@ -235,8 +252,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         try:
             site = build_site(project, self.site_options, problems,
                               store=FileStore(self.cache_dir / "site"))
-        except StoreError as error:
-            raise PluginError(str(error)) from None
+        except (StoreError, LabelsError) as error:
+            raise PluginError(f"cjm: {error}" if isinstance(error, LabelsError) else str(error)) from None
         for message in site.messages:
             (log.error if message.is_error else log.warning)(str(message))
         if site.fatal:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 
+from ..labels import ENGLISH
 from ..load import LoadedMap
 from ..model import EMOTION_WORDS, PainPoint, Stage, Touchpoint
 from .text import (
@@ -24,6 +25,7 @@ from .text import (
     dot_url,
     html_label,
     html_left_label,
+    html_text,
     html_lines,
     one_line,
     wrap,
@@ -273,7 +275,8 @@ def _header_label(stage: Stage) -> tuple[Html, float]:
 
 
 def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
-                channel_names: Mapping[str, str] | None = None) -> str:
+                channel_names: Mapping[str, str] | None = None,
+                labels: Mapping[str, str] = ENGLISH) -> str:
     """The journey: stages left to right, their touchpoints under them, lanes as rows.
 
     Stage and touchpoint shapes link to `stage_url(stage.id)`; fills show emotion, the
@@ -283,7 +286,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
     """
     journey = loaded.map
     names = channel_names or {}
-    title = f"Customer journey of {one_line(journey.persona.name)}"
+    title = labels["diagram.journey_title"].format(persona=one_line(journey.persona.name))
     if journey.state == "future":
         title += " (future state)"
     dot = _Dot(title, _common_graph(
@@ -304,7 +307,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
     if lanes:
         # The lane names, in a column of their own left of the first stage: an invisible
         # cell in the header row, then a name per row (each row is one rank below).
-        corner = dot_name("Lane names")
+        corner = dot_name(labels["diagram.lane_names"])
         header_names.append(corner)
         dot.node(corner, {"label": "", "style": "invis", "width": 1.3, "height": round(header_height, 3)})
         above = corner
@@ -391,24 +394,25 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
         for left, right in pairwise(cells):  # keeps the row in stage order
             dot.edge(left, right, {"style": "invis"})
     bottom = rows[-1][1:] if rows else header_names
-    _legend(dot, journey.stages, above=bottom)
+    _legend(dot, journey.stages, above=bottom, labels=labels)
     return dot.text()
 
 
-def _legend(dot: _Dot, stages: Sequence[Stage], above: Sequence[str]) -> None:
+def _legend(dot: _Dot, stages: Sequence[Stage], above: Sequence[str],
+            labels: Mapping[str, str] = ENGLISH) -> None:
     """The key to the colours the diagram uses (and only those), under every column."""
     emotions = {s.emotion for s in stages} | {t.emotion for s in stages for t in s.touchpoints}
-    cells = "".join(f'<TD BGCOLOR="{EMOTION_FILL[e]}">{signed(e)} {EMOTION_WORDS[e]}</TD>'
+    cells = "".join(f'<TD BGCOLOR="{EMOTION_FILL[e]}">{signed(e)} {html_text(labels[f"emotion.{e}"])}</TD>'
                     for e in (-2, -1, 0, 1, 2) if e in emotions)
     if None in emotions:
-        cells += f'<TD BGCOLOR="{NO_EMOTION_FILL}">not set</TD>'
-    rows = [f'<TR><TD BORDER="0" ALIGN="LEFT"><B>Emotion</B></TD>{cells}</TR>']
+        cells += f'<TD BGCOLOR="{NO_EMOTION_FILL}">{html_text(labels["diagram.not_set"])}</TD>'
+    rows = [f'<TR><TD BORDER="0" ALIGN="LEFT"><B>{html_text(labels["lane.emotion"])}</B></TD>{cells}</TR>']
     worst = {worst_severity(s.pain_points) for s in stages} - {None}
     if worst:
         badges = "".join(
-            f'<TD BGCOLOR="{SEVERITY_FILL[w]}"><FONT COLOR="{PAIN_TEXT}">{SEVERITY_WORDS[w]}</FONT></TD>'
+            f'<TD BGCOLOR="{SEVERITY_FILL[w]}"><FONT COLOR="{PAIN_TEXT}">{html_text(labels[f"severity.{w}"])}</FONT></TD>'
             for w in ("high", "medium", "low", "none") if w in worst)
-        rows.append(f'<TR><TD BORDER="0" ALIGN="LEFT"><B>\u26a0 Pain points, worst severity</B></TD>{badges}</TR>')
+        rows.append(f'<TR><TD BORDER="0" ALIGN="LEFT"><B>\u26a0 {html_text(labels["diagram.pain_legend"])}</B></TD>{badges}</TR>')
     table = (
         f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="4" COLOR="{LINE}"'
         f' BGCOLOR="{NEUTRAL_FILL}">{"".join(rows)}</TABLE>>'
@@ -450,13 +454,13 @@ def _curve_graph(title: str, css_class: str, graph_id: str) -> _Dot:
     return dot
 
 
-def _axes(dot: _Dot, count: int, top: float) -> float:
+def _axes(dot: _Dot, count: int, top: float, labels: Mapping[str, str] = ENGLISH) -> float:
     """Emotion labels on the left and a grid line per level; returns the right edge."""
     right = _LEFT + (count - 1) * _STEP + _STEP / 2
     for emotion in (-2, -1, 0, 1, 2):
         y = _y(emotion)
         dot.node(dot_name(f"Emotion {signed(emotion)}"), {
-            "label": html_label(html_lines([f"{signed(emotion)} {EMOTION_WORDS[emotion]}"], size=11)),
+            "label": html_label(html_lines([f"{signed(emotion)} {labels[f'emotion.{emotion}']}"], size=11)),
             "fillcolor": EMOTION_FILL[emotion], "pos": _pos(_AXIS_X, y), "width": 1.45,
             "class": f"cjm-axis {emotion_class(emotion)}", "id": _node_id("axis", emotion + 2),
             "tooltip": f"Emotion {emotion_text(emotion)}",
@@ -480,16 +484,16 @@ def _stage_label(dot: _Dot, name: str, stage_name: str, x: float, node_id: str,
     })
 
 
-def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl) -> str:
+def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl, labels: Mapping[str, str] = ENGLISH) -> str:
     """One persona's emotion, stage by stage, as a line; pain points as red badges.
 
     Stages without an emotion have no point (the line is dashed across the gap).
     Render with any engine: the graph sets `layout=neato` and pins every node.
     """
     journey = loaded.map
-    title = f"Emotion curve of {one_line(journey.persona.name)}"
+    title = labels["diagram.emotion_title"].format(persona=one_line(journey.persona.name))
     dot = _curve_graph(title, "cjm-emotion-curve", _node_id("curve", loaded.id))
-    _axes(dot, len(journey.stages), _y(2) + 24)
+    _axes(dot, len(journey.stages), _y(2) + 24, labels)
     points: list[tuple[int, str]] = []
     for number, stage in enumerate(journey.stages, start=1):
         x = _LEFT + (number - 1) * _STEP
@@ -509,7 +513,7 @@ def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl) -> str:
         if stage.emotion is None:
             continue
         name = dot_name(f"Stage {number}, emotion: {stage.feeling or EMOTION_WORDS[stage.emotion]}")
-        words = stage.feeling or EMOTION_WORDS[stage.emotion]
+        words = stage.feeling or labels[f"emotion.{stage.emotion}"]
         dot.node(name, {
             "label": html_label(html_lines(wrap(words, 18, 2))),
             "fillcolor": emotion_fill(stage.emotion), "pos": _pos(x, _y(stage.emotion)),
@@ -560,6 +564,7 @@ def emotion_comparison_dot(
     stage_ids_in_order: Sequence[str] = (),
     stage_names: Mapping[str, str] | None = None,
     persona_url: StageUrl | None = None,
+    labels: Mapping[str, str] = ENGLISH,
 ) -> str:
     """Several personas' emotion curves on one chart, one line style per persona.
 
@@ -570,10 +575,10 @@ def emotion_comparison_dot(
     order = _stage_order(maps, stage_ids_in_order)
     order = [s for s in order if any(st.id == s for m in maps for st in m.map.stages)]
     names = _stage_names(maps, stage_names)
-    title = "Emotion by stage, all personas"
+    title = labels["diagram.emotions_title"]
     dot = _curve_graph(title, "cjm-emotion-comparison", "emotion-comparison")
     legend_y = _y(2) + 50
-    _axes(dot, max(len(order), 1), legend_y + 20)
+    _axes(dot, max(len(order), 1), legend_y + 20, labels)
     for number, stage_id in enumerate(order, start=1):
         x = _LEFT + (number - 1) * _STEP
         _stage_label(dot, dot_name(f"Stage {number}: {names[stage_id]}"), names[stage_id], x,
