@@ -240,25 +240,24 @@ def worst_severity(pains: Sequence[PainPoint]) -> str | None:
     return "none"
 
 
-def _mood(stage: Stage) -> str:
+def _mood(stage: Stage, labels: Mapping[str, str] = ENGLISH) -> str:
     """"Feeling (−1)", the number glued to the last word so it never wraps alone."""
-    feeling = one_line(stage.feeling) if stage.feeling else ""
+    feeling = one_line(stage.feeling) if stage.feeling else labels[f"emotion.{stage.emotion}"] \
+        if stage.emotion is not None else ""
     if stage.emotion is None:
         return feeling
-    if feeling:
-        return f"{feeling}\u00a0({signed(stage.emotion)})"
-    return emotion_text(stage.emotion).replace(" (", "\u00a0(")
+    return f"{feeling}\u00a0({signed(stage.emotion)})"
 
 
-def _pain_badge(pains: Sequence[PainPoint]) -> str:
+def _pain_badge(pains: Sequence[PainPoint], labels: Mapping[str, str] = ENGLISH) -> str:
     count = len(pains)
-    return f"\u26a0 {count} pain point{'' if count == 1 else 's'}"
+    return "\u26a0 " + labels["diagram.pain_one" if count == 1 else "diagram.pain_many"].format(count=count)
 
 
-def _header_label(stage: Stage) -> tuple[Html, float]:
+def _header_label(stage: Stage, labels: Mapping[str, str] = ENGLISH) -> tuple[Html, float]:
     """The stage header as an HTML-like table, and the height (pt) its text needs."""
     name = wrap(stage.name, STAGE_WRAP, 3)
-    mood = wrap(_mood(stage), SMALL_WRAP, 2)
+    mood = wrap(_mood(stage, labels), SMALL_WRAP, 2)
     rows = [f"<TR><TD>{html_lines(name, bold=True)}</TD></TR>"]
     height = len(name) * 14 * LINE_HEIGHT
     if mood:
@@ -266,7 +265,7 @@ def _header_label(stage: Stage) -> tuple[Html, float]:
         height += len(mood) * 12 * LINE_HEIGHT
     worst = worst_severity(stage.pain_points)
     if worst is not None:
-        badge = html_lines([_pain_badge(stage.pain_points)], size=12, colour=PAIN_TEXT, bold=True)
+        badge = html_lines([_pain_badge(stage.pain_points, labels)], size=12, colour=PAIN_TEXT, bold=True)
         rows.append(f'<TR><TD BGCOLOR="{SEVERITY_FILL[worst]}" STYLE="rounded">{badge}</TD></TR>')
         height += 12 * LINE_HEIGHT + 6
     table = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
@@ -296,7 +295,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
     dot.defaults("node", {"shape": "box", "style": "rounded,filled", "margin": "0.12,0.06",
                           "width": NODE_WIDTH})
 
-    headers = [_header_label(stage) for stage in journey.stages]
+    headers = [_header_label(stage, labels) for stage in journey.stages]
     # One height for every header (the tallest one's): the stage row lines up.
     header_height = max(height for _, height in headers) / 72 + 2 * 0.06 + 0.05
     lanes = sorted((lane for lane in journey.lanes if any(s.lanes.get(lane.id) for s in journey.stages)),
