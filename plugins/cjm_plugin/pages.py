@@ -55,6 +55,27 @@ class PageOptions:
 # Opportunity statuses in the order a backlog reads; others follow alphabetically.
 STATUS_ORDER = ("in progress", "planned", "idea", "done")
 
+# Material's search ranks a page's sections by `search.boost` (front matter). A touchpoint,
+# pain point or opportunity is defined on its stage page and repeated on the pages across
+# personas (inventory, backlog, shared stages ...), which hold many more words and so
+# outscored it: searching an item's exact text must find the page that defines it first.
+SEARCH_BOOST = {
+    "stage.md.j2": 4,
+    "index.md.j2": 0.5, "touchpoints.md.j2": 0.5, "backlog.md.j2": 0.5, "portfolio.md.j2": 0.5,
+    "evidence.md.j2": 0.5, "stages_index.md.j2": 0.5, "shared_stage.md.j2": 0.5,
+}
+
+
+def with_search_boost(content: str, boost: float | None) -> str:
+    """`content` with `search: boost:` in its front matter (added when it has none)."""
+    if boost is None:
+        return content
+    entry = f"search:\n  boost: {boost:g}\n"
+    if content.startswith("---\n"):
+        return "---\n" + entry + content[4:]
+    return f"---\n{entry}---\n\n{content}"
+
+
 # Diagram fragments by (persona id or "", diagram name); missing ones are skipped.
 Diagrams = Mapping[tuple[str, str], str]
 
@@ -255,7 +276,7 @@ class PageBuilder:
         """A page; the pages of one map (`source`) speak its language."""
         labels = self.labels_for(source) if source is not None else None
         content = self.env.get_template(template).render(self._context(src, labels, **values))
-        return GeneratedPage(src, content, source)
+        return GeneratedPage(src, with_search_boost(content, SEARCH_BOOST.get(template)), source)
 
     def fragment(self, page_src: str, macro: str, template: str = "_tables.j2", **values) -> str:
         """One table of `_tables.j2` (or a view of `template`) for a hand-written page at
