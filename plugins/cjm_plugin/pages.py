@@ -60,9 +60,9 @@ STATUS_ORDER = ("in progress", "planned", "idea", "done")
 # personas (inventory, backlog, shared stages ...), which hold many more words and so
 # outscored it: searching an item's exact text must find the page that defines it first.
 SEARCH_BOOST = {
-    "stage.md.j2": 4,
-    "index.md.j2": 0.5, "touchpoints.md.j2": 0.5, "backlog.md.j2": 0.5, "portfolio.md.j2": 0.5,
-    "evidence.md.j2": 0.5, "stages_index.md.j2": 0.5, "shared_stage.md.j2": 0.5,
+    "stage.md.j2": 3,
+    "index.md.j2": 0.3, "touchpoints.md.j2": 0.3, "backlog.md.j2": 0.3, "portfolio.md.j2": 0.3,
+    "evidence.md.j2": 0.3, "stages_index.md.j2": 0.3, "shared_stage.md.j2": 0.3,
 }
 
 
