@@ -173,6 +173,8 @@ def _stage_summary(stage: Stage) -> str:
     if stage.feeling:
         feels += f": {one_line(stage.feeling, 120)}"
     lines = [one_line(stage.name, 120), feels]
+    if stage.moment_of_truth:
+        lines.append("Moment of truth: this stage decides whether the persona stays or goes")
     if stage.objective:
         lines.append(f"Objective: {one_line(stage.objective, 240)}")
     counts = [
@@ -260,6 +262,10 @@ def _header_label(stage: Stage, labels: Mapping[str, str] = ENGLISH) -> tuple[Ht
     mood = wrap(_mood(stage, labels), SMALL_WRAP, 2)
     rows = [f"<TR><TD>{html_lines(name, bold=True)}</TD></TR>"]
     height = len(name) * 14 * LINE_HEIGHT
+    if stage.moment_of_truth:
+        # The canvas and the curve mark it with the same star.
+        rows.append(f"<TR><TD>{html_lines([chr(0x2605) + ' ' + labels['moment_of_truth']], size=12, bold=True)}</TD></TR>")
+        height += 12 * LINE_HEIGHT
     if mood:
         rows.append(f"<TR><TD>{html_lines(mood, size=12, colour=MUTED)}</TD></TR>")
         height += len(mood) * 12 * LINE_HEIGHT
@@ -286,8 +292,8 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
     journey = loaded.map
     names = channel_names or {}
     title = labels["diagram.journey_title"].format(persona=one_line(journey.persona.name))
-    if journey.state == "future":
-        title += " (future state)"
+    if journey.state == "future" and "future state" not in journey.persona.name.lower():
+        title += labels["diagram.future_suffix"]
     dot = _Dot(title, _common_graph(
         "cjm-journey", rankdir="TB", newrank=True, nodesep=0.18, ranksep=0.22,
         id=_node_id("journey", loaded.id)))
