@@ -211,3 +211,25 @@ def test_chinese_map_text_reads_without_stray_spaces_on_the_site(tmp_path):
     assert "问题，她只好" in pain and not re.search(r"\s，", pain)
     # The built-in words of this map are Chinese.
     assert "痛点" in [label.get_text() for label in soup.select(".cjm-canvas .cjm-label-text")]
+
+
+# -- the commands -----------------------------------------------------------------------------
+
+def test_generate_and_render_take_a_language_and_a_team_folder(tmp_path, capsys, monkeypatch):
+    from cjm_plugin.cli import main
+
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "ada.yml").write_text(MAP, encoding="utf-8")
+    (tmp_path / "words").mkdir()
+    (tmp_path / "words" / "fr.yml").write_text('persona.goals: "Ce qu’Ada veut"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate", "--out", "site", "--no-diagrams", "--lang", "fr", "--labels-dir", "words"]) == 0
+    persona = (tmp_path / "site" / "journeys" / "ada" / "index.md").read_text(encoding="utf-8")
+    assert "## Ce qu’Ada veut" in persona and "Points de friction" in persona
+    assert main(["render", "ada", "--lang", "hu", "--out", "ada.html"]) == 0
+    page = (tmp_path / "ada.html").read_text(encoding="utf-8")
+    assert '<html lang="hu">' in page and "<title>Ada útvonaltérképe</title>" in page
+    (tmp_path / "words" / "fr.yml").write_text('persona.goal: "x"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["generate", "--out", "site", "--lang", "fr", "--labels-dir", "words"]) == 1
+    assert "fr.yml:1:1: unknown label `persona.goal`; did you mean `persona.goals`?" in capsys.readouterr().err

@@ -214,9 +214,13 @@ def _generate(args: argparse.Namespace) -> int:
     if project is None:
         return 1
     paths = SitePaths(prefix)
+    if _labels(args, args.lang) is None:  # checks the team's label files before building
+        return 1
     options = SiteOptions(
         diagrams=not args.no_diagrams,
-        pages=PageOptions(paths=paths, use_directory_urls=not args.no_directory_urls),
+        pages=PageOptions(paths=paths, use_directory_urls=not args.no_directory_urls,
+                          language=args.lang,
+                          labels_dir=Path(args.labels_dir).resolve() if args.labels_dir else None),
     )
     site = build_site(project, options)
     for message in site.messages:
@@ -287,6 +291,28 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _labels(args: argparse.Namespace, language: str | None):
+    """The words in `language` with the team's `--labels-dir`, or None after the message."""
+    from .labels import LabelsError, load_labels
+
+    folder = Path(args.labels_dir) if args.labels_dir else None
+    if folder is not None and not folder.is_dir():
+        print(f"--labels-dir {args.labels_dir}: not a folder (files named like de.yml)", file=sys.stderr)
+        return None
+    try:
+        return load_labels(language, folder)
+    except LabelsError as error:
+        print(f"cjm: {error}", file=sys.stderr)
+        return None
+
+
+def _add_language_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--lang", help="language of the built-in words (en, zh, de, fr, es, hu, or"
+                         " one your --labels-dir adds; a map's own `lang:` wins); default: en")
+    command.add_argument("--labels-dir", help="a folder of your own label files (de.yml ...) that"
+                         " add or change words; see docs/languages.md")
+
+
 def _render(args: argparse.Namespace) -> int:
     from .standalone import FORMATS, RenderError, render
 
@@ -317,8 +343,11 @@ def _render(args: argparse.Namespace) -> int:
               + (", ".join(f"`{i}`" for i in ids) or "none"), file=sys.stderr)
         return 1
     out = Path(args.out) if args.out else Path(f"{loaded.id}.{fmt}")
+    labels = _labels(args, getattr(loaded.map, "lang", None) or args.lang)
+    if labels is None:
+        return 1
     try:
-        result = render(project, loaded, fmt, out, width=args.width, scale=args.scale)
+        result = render(project, loaded, fmt, out, width=args.width, scale=args.scale, labels=labels)
     except RenderError as error:
         print(f"cjm render: {error}", file=sys.stderr)
         return 1
@@ -463,6 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--no-diagrams", action="store_true", help="leave out the diagrams")
     generate.add_argument("--strict", action="store_true",
                           help="write nothing when there are warnings too")
+    _add_language_options(generate)
     generate.set_defaults(run=_generate)
 
     export = commands.add_parser(
@@ -496,6 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="PNG: page width in CSS pixels (default 1600; widened to fit every stage)")
     render.add_argument("--scale", type=float, default=2.0,
                         help="PNG: device pixels per CSS pixel (default 2, sharp on slides)")
+    _add_language_options(render)
     render.set_defaults(run=_render)
     return parser
 
