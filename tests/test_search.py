@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import re
 import shutil
 import threading
@@ -86,10 +87,14 @@ def test_the_example_site_splits_chinese_and_japanese_for_search(example_site):
 
 # -- in the browser -------------------------------------------------------------------------
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # one line per request would bury the test output
+        pass
+
+
 @pytest.fixture(scope="module")
 def served_example(example_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(_QuietHandler, directory=str(example_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -153,3 +158,53 @@ def test_an_item_searched_by_its_text_finds_its_stage_page_first(search_page, qu
 ])
 def test_boosted_stage_pages_do_not_bury_pages_searched_by_their_title(search_page, query, page_url):
     assert _search(search_page, query)[0] == page_url
+
+
+# The reader's view of the Chinese example map: its built-in words are Chinese, and no line of
+# its text starts with a full-width comma (a folded YAML line left a space that wrapped there).
+LINE_STARTS = r"""() => {
+  // Each full-width punctuation mark in the canvas: does it start a line (true) or follow
+  // the character before it on the same line (false)?
+  const found = [];
+  const top = (node, i) => {
+    const range = document.createRange();
+    range.setStart(node, i); range.setEnd(node, i + 1);
+    const rect = range.getClientRects()[0];
+    return rect ? rect.top : null;
+  };
+  const walker = document.createTreeWalker(document.querySelector('.cjm-canvas'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent;
+    for (let i = 0; i < text.length; i++) {
+      if (!'，。、：；'.includes(text[i])) continue;
+      let j = i - 1;
+      while (j >= 0 && /\s/.test(text[j])) j--;
+      const here = top(node, i);
+      if (here === null) continue;
+      found.push(j < 0 || here > top(node, j) + 2);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_chinese_map_reads_in_chinese_without_stray_line_starts(search_page, served_example, width,
+                                                                     tmp_path):
+    page = search_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{served_example}/journeys/software-customer/")
+    labels = [t.strip() for t in page.locator(".cjm-canvas .cjm-label-text").all_inner_texts()]
+    assert {"行为", "触点", "想法", "情绪", "痛点", "机会点"} <= set(labels)
+    assert "Touchpoints" not in labels
+    starts = page.evaluate(LINE_STARTS)
+    assert len(starts) > 20 and not any(starts)
+    summary = page.locator("article p", has_text="佛山").first.inner_text()
+    assert "买了账管家进销存软件" in summary and "问题，她" in summary
+    if os.environ.get("CJM_UPDATE_SCREENSHOTS") and width == 1440:
+        page.evaluate("window.scrollTo(0, 0)")
+        box = page.locator(".cjm-canvas-frame").first.bounding_box()
+        page.screenshot(path=str(REPO / "docs/images/languages-zh-canvas.png"), full_page=True,
+                        clip={"x": 0, "y": box["y"] - 8, "width": width, "height": min(box["height"], 1000)})
+    page.set_viewport_size({"width": 1440, "height": 900})
