@@ -233,3 +233,32 @@ def test_generate_and_render_take_a_language_and_a_team_folder(tmp_path, capsys,
     capsys.readouterr()
     assert main(["generate", "--out", "site", "--lang", "fr", "--labels-dir", "words"]) == 1
     assert "fr.yml:1:1: unknown label `persona.goal`; did you mean `persona.goals`?" in capsys.readouterr().err
+
+
+def test_diagrams_speak_the_language_of_their_map(tmp_path):
+    from cjm_plugin.catalog import load_project
+    from cjm_plugin.diagrams import emotion_curve_dot, journey_dot, overview_dot
+
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "ada.yml").write_text(MAP, encoding="utf-8")
+    (loaded,) = load_project([tmp_path / "maps"]).maps
+    zh, en = load_labels("zh"), load_labels("en")
+    url = lambda sid: f"cjm:stage/ada/{sid}"  # noqa: E731
+    def shown(dot: str) -> str:
+        """What a reader sees of a graph: its name (the SVG's title), labels and tooltips;
+        node names and classes are internal (render.py strips them from the page)."""
+        parts = re.findall(r'^digraph ("[^"]*")|label=(<.*?>)[,\]]|tooltip="((?:[^"\\]|\\.)*)"', dot, re.M)
+        return "\n".join("".join(p) for p in parts)
+
+    journey = shown(journey_dot(loaded, url, labels=zh))
+    for word in ("Ada的客户旅程", "非常负面", "1 个痛点", "1 个触点", "渠道：events", "感受：正面 (+1)",
+                 "颜色表示情绪"):
+        assert word in journey, word
+    for word in ("Customer journey of", "very negative", "pain point", "touchpoint", "channel:", "feels"):
+        assert word not in journey, word
+    assert "Ada的情绪曲线" in shown(emotion_curve_dot(loaded, url, labels=zh))
+    overview = shown(overview_dot([loaded], ["awareness", "purchase"], lambda pid, sid: f"{pid}/{sid}",
+                                  labels=zh))
+    assert "1 个触点" in overview and "touchpoint" not in overview
+    # English stays as it was (the golden DOT files pin it).
+    assert "Customer journey of Ada" in journey_dot(loaded, url, labels=en) == journey_dot(loaded, url)

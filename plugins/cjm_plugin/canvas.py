@@ -38,7 +38,6 @@ from .text import MarkdownRenderer, escape, escape_url
 
 # Every word of the canvas a reader sees is in labels/<language>.yml (keys `canvas.*`,
 # `lane.*`, ...; see labels.py). `{…}` fields are filled in with `str.format`.
-LABELS = ENGLISH
 
 SEVERITIES = ("high", "medium", "low")
 STATUSES = ("idea", "planned", "in progress", "done")
@@ -64,7 +63,7 @@ class MetricCell:
     verdict: str | None  # "on target", "13% short of target", "gap 13%"
 
 
-def metric_cell(metric: Metric, labels: Mapping[str, str] = LABELS) -> MetricCell:
+def metric_cell(metric: Metric, labels: Mapping[str, str] = ENGLISH) -> MetricCell:
     """Value against target, and which way is better (`metric.better`, when the map says:
     `higher` or `lower`); without a direction nothing is inferred: value, target and gap.
     The judgement is metrics.status, as on the stage and persona pages."""
@@ -181,7 +180,7 @@ def _environment() -> jinja2.Environment:
 def render_canvas(loaded: LoadedMap, markdown: MarkdownRenderer,
                   channel_names: Mapping[str, str] | None = None,
                   stage_url: Callable[[str], str | None] | None = None,
-                  labels: Mapping[str, str] = LABELS, page: bool = False, wide: bool = False,
+                  labels: Mapping[str, str] = ENGLISH, page: bool = False, wide: bool = False,
                   follow: Callable[[str], str | None] | None = None) -> str:
     """The canvas of one map as one block of HTML (no blank line: safe in a Markdown page).
 

@@ -1,15 +1,12 @@
 """What the pages show about evidence, confidence and links between items: the rows of the
-evidence page, the anchors items get on their stage page, and the words of these views."""
+evidence page and the anchors items get on their stage page (their words are in labels/*.yml,
+given to the templates as `L`)."""
 
 from __future__ import annotations
 
-from .labels import ENGLISH
 from .links import LinkIndex, Placed, confidence
 from .model import SEVERITY_ORDER, Evidence
 from .research import LoadedResearch
-
-# Its words are in labels/<language>.yml (see labels.py); English by default.
-LABELS = ENGLISH
 
 
 def anchor(kind: str, item_id: str | None) -> str:

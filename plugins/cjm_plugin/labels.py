@@ -18,7 +18,6 @@ import functools
 import string
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 from .yaml_source import SourceError, parse
 
@@ -133,13 +132,6 @@ def load_labels(language: str | None = None, team_dir: Path | None = None) -> La
             labels.update(_team(str(team_dir), step, _stamp(team_dir, step)))
     labels.language = chain(language)[-1]
     return labels
-
-
-def team_languages(team_dir: Path | None) -> Iterable[str]:
-    """The languages a team's folder has files for."""
-    if team_dir is None or not team_dir.is_dir():
-        return []
-    return sorted(p.stem for p in team_dir.iterdir() if p.suffix in (".yml", ".yaml"))
 
 
 ENGLISH = load_labels(FALLBACK)

@@ -15,8 +15,7 @@ from .labels import ENGLISH
 from .model import Metric, Stage
 from .svgchart import number, svg_lines, svg_text
 
-# Its words are in labels/<language>.yml (see labels.py); English by default.
-LABELS = ENGLISH
+# Its words are in labels/<language>.yml (labels.py); functions take them, English by default.
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def funnel_metrics(stages: list[Stage]) -> list[tuple[Stage, Metric]]:
 
 
 def funnel_svg(persona_name: str, stages: list[Stage], stage_href: Callable[[str], str],
-               id_prefix: str, labels: Mapping[str, str] = LABELS) -> str:
+               id_prefix: str, labels: Mapping[str, str] = ENGLISH) -> str:
     """The funnel chart of one persona's map, or "" when no metric is marked `funnel`."""
     bars = funnel_metrics(stages)
     if not bars:
@@ -121,7 +120,7 @@ def funnel_svg(persona_name: str, stages: list[Stage], stage_href: Callable[[str
 
 
 def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[[str], str],
-         first_of_stage: bool, labels: Mapping[str, str] = LABELS) -> list[str]:
+         first_of_stage: bool, labels: Mapping[str, str] = ENGLISH) -> list[str]:
     state = status(metric).state or "neutral"
     base = TOP + HEIGHT
     shown = max(metric.value, 0.0)

@@ -23,8 +23,7 @@ from .links import LinkIndex, Placed
 from .model import SEVERITY_ORDER
 from .svgchart import number, svg_text
 
-# Its words are in labels/<language>.yml (see labels.py); English by default.
-LABELS = ENGLISH
+# Its words are in labels/<language>.yml (labels.py); functions take them, English by default.
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def _cell_origin(effort: int, impact: int) -> tuple[int, int]:
 
 def matrix_svg(ranked: list[Ranked], href: Callable[[Placed], str],
                data: Callable[[Placed], str], id_prefix: str,
-               labels: Mapping[str, str] = LABELS) -> str:
+               labels: Mapping[str, str] = ENGLISH) -> str:
     """Every ranked opportunity as a numbered dot at its impact and effort; each dot links to
     the opportunity. `data(placed)` gives the dot's `data-` attributes (for the filters).
 
@@ -140,7 +139,7 @@ def matrix_svg(ranked: list[Ranked], href: Callable[[Placed], str],
 
 
 def _dots(effort: int, impact: int, items: list[Ranked], href: Callable[[Placed], str],
-          data: Callable[[Placed], str], labels: Mapping[str, str] = LABELS) -> list[str]:
+          data: Callable[[Placed], str], labels: Mapping[str, str] = ENGLISH) -> list[str]:
     x0, y0 = _cell_origin(effort, impact)
     shown = items if len(items) <= PER_CELL else items[:PER_CELL - 1]
     rows = (len(shown) + (len(shown) < len(items)) + PER_ROW - 1) // PER_ROW

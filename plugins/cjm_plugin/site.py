@@ -157,7 +157,8 @@ def _diagram_sources(project: Project, names: dict[str, str], maps: list[LoadedM
         persona = lambda pid: f"cjm:persona/{pid}/"  # noqa: E731 - small URL callbacks
         column = lambda sid: f"cjm:shared//{sid}" if sid in shared else None  # noqa: E731
         sources.append(("", "overview", overview_dot(project.maps, order, _stage_token, names,
-                                                      persona_url=persona, stage_url=column)))
+                                                      persona_url=persona, stage_url=column,
+                                                      labels=labels(None))))
         sources.append(("", "emotions", emotion_comparison_dot(project.maps, _stage_token, order, names,
                                                                persona_url=persona, labels=labels(None))))
     channels = {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}

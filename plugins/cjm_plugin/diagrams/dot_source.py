@@ -86,11 +86,11 @@ def signed(emotion: int) -> str:
     return f"−{-emotion}" if emotion < 0 else (f"+{emotion}" if emotion > 0 else "0")
 
 
-def emotion_text(emotion: int | None) -> str:
+def emotion_text(emotion: int | None, labels: Mapping[str, str] = ENGLISH) -> str:
     """`negative (−1)`, or `no emotion set`."""
     if emotion is None:
-        return "no emotion set"
-    return f"{EMOTION_WORDS[emotion]} ({signed(emotion)})"
+        return labels["emotion.none"]
+    return f"{labels[f'emotion.{emotion}']} ({signed(emotion)})"
 
 
 def _attrs(values: Mapping[str, object | None]) -> str:
@@ -167,47 +167,57 @@ def _common_graph(css_class: str, **extra: object) -> dict[str, object | None]:
     }
 
 
-def _stage_summary(stage: Stage) -> str:
+def _feels(emotion: int | None, labels: Mapping[str, str]) -> str:
+    """`feels negative (−1)`."""
+    return labels["emotion.feels"].format(emotion=emotion_text(emotion, labels))
+
+
+def _stage_summary(stage: Stage, labels: Mapping[str, str] = ENGLISH) -> str:
     """Tooltip of a stage: name, feeling, objective and counts, a line each."""
-    feels = f"Feels {emotion_text(stage.emotion)}"
+    feels = _feels(stage.emotion, labels)
+    feels = feels[:1].upper() + feels[1:]
     if stage.feeling:
         feels += f": {one_line(stage.feeling, 120)}"
     lines = [one_line(stage.name, 120), feels]
     if stage.moment_of_truth:
-        lines.append("Moment of truth: this stage decides whether the persona stays or goes")
+        lines.append(labels["stage.moment_of_truth"])
     if stage.objective:
-        lines.append(f"Objective: {one_line(stage.objective, 240)}")
-    counts = [
-        _count(len(stage.touchpoints), "touchpoint"),
-        _count(len(stage.pain_points), "pain point"),
-    ]
-    lines.append(", ".join(c for c in counts if c))
+        lines.append(f"{labels['stage.objective']}{labels['colon']} {one_line(stage.objective, 240)}")
+    lines.append(_counts(stage, labels))
     return "\n".join(line for line in lines if line)
 
 
-def _count(number: int, word: str) -> str:
+def _count(number: int, kind: str, labels: Mapping[str, str] = ENGLISH) -> str:
+    """`3 touchpoints`, `1 pain point` (`kind`: touchpoint or pain), "" for none."""
     if number == 0:
         return ""
-    return f"{number} {word}{'' if number == 1 else 's'}"
+    return labels[f"diagram.{kind}_{'one' if number == 1 else 'many'}"].format(count=number)
 
 
-def _touchpoint_tooltip(touchpoint: Touchpoint, channel: str | None = None) -> str:
+def _counts(stage: Stage, labels: Mapping[str, str]) -> str:
+    return ", ".join(c for c in (_count(len(stage.touchpoints), "touchpoint", labels),
+                                 _count(len(stage.pain_points), "pain", labels)) if c)
+
+
+def _touchpoint_tooltip(touchpoint: Touchpoint, channel: str | None = None,
+                        labels: Mapping[str, str] = ENGLISH) -> str:
     facts = [touchpoint.name]
     if touchpoint.channel:
-        facts.append(f"channel: {channel or touchpoint.channel}")
+        facts.append(labels["diagram.channel"].format(channel=channel or touchpoint.channel))
     if touchpoint.owner:
-        facts.append(f"owner: {touchpoint.owner}")
-    facts.append(f"feels {emotion_text(touchpoint.emotion)}")
+        facts.append(labels["diagram.owner"].format(owner=touchpoint.owner))
+    facts.append(_feels(touchpoint.emotion, labels))
     text = " · ".join(one_line(f) for f in facts)
     if touchpoint.description:
         text += "\n" + one_line(touchpoint.description, 300)
     return text
 
 
-def _pain_tooltip(stage: Stage, pains: Sequence[PainPoint]) -> str:
-    lines = [f"{_count(len(pains), 'pain point')} at {one_line(stage.name)}:"]
+def _pain_tooltip(stage: Stage, pains: Sequence[PainPoint], labels: Mapping[str, str] = ENGLISH) -> str:
+    lines = [labels["diagram.pains_at"].format(pains=_count(len(pains), "pain", labels),
+                                               stage=one_line(stage.name))]
     for pain in pains:
-        severity = f" ({pain.severity})" if pain.severity else ""
+        severity = f" ({labels[f'severity.{pain.severity}']})" if pain.severity else ""
         lines.append(f"• {one_line(pain.text, 160)}{severity}")
     return "\n".join(lines)
 
@@ -227,7 +237,6 @@ STAGE_WRAP = 18  # characters of a bold 14 pt stage name per line
 SMALL_WRAP = 24  # characters of 12 pt text per line
 LINE_HEIGHT = 1.25  # of the font size, as Graphviz spaces HTML-label lines
 SEVERITY_FILL = {"high": "#b3261e", "medium": "#b45309", "low": "#6b6b00", "none": "#5f6368"}
-SEVERITY_WORDS = {"high": "high", "medium": "medium", "low": "low", "none": "not rated"}
 KIND_ORDER = {"evidence": 0, "frontstage": 1, "backstage": 2, "support": 3}
 
 
@@ -344,7 +353,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
             "class": f"cjm-stage {emotion_class(stage.emotion)}",
             "id": _node_id("stage", number),
             "URL": url,
-            "tooltip": _stage_summary(stage),
+            "tooltip": _stage_summary(stage, labels),
         })
         previous = header
         for position, touchpoint in enumerate(stage.touchpoints, start=1):
@@ -360,7 +369,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
                 "class": f"cjm-touchpoint {emotion_class(touchpoint.emotion)}",
                 "id": _node_id("touchpoint", number, position),
                 "URL": url,
-                "tooltip": _touchpoint_tooltip(touchpoint, channel),
+                "tooltip": _touchpoint_tooltip(touchpoint, channel, labels),
             })
             dot.edge(previous, name, {"style": "invis", "weight": 10})
             previous = name
@@ -425,9 +434,7 @@ def _legend(dot: _Dot, stages: Sequence[Stage], above: Sequence[str],
     dot.node('"Legend"', {
         "label": Html(table), "shape": "plain", "style": "", "fontsize": 12, "width": 0,
         "class": "cjm-legend", "id": "legend",
-        "tooltip": "Colours show emotion, from red (very negative) to blue (very positive);"
-        " grey means no emotion is set. A stage's badge counts its pain points and takes the"
-        " colour of the worst severity.",
+        "tooltip": labels["diagram.legend_tooltip"],
     })
     for node in above:
         dot.edge(node, '"Legend"', {"style": "invis", "weight": 0})
@@ -468,7 +475,7 @@ def _axes(dot: _Dot, count: int, top: float, labels: Mapping[str, str] = ENGLISH
             "label": html_label(html_lines([f"{signed(emotion)} {labels[f'emotion.{emotion}']}"], size=11)),
             "fillcolor": EMOTION_FILL[emotion], "pos": _pos(_AXIS_X, y), "width": 1.45,
             "class": f"cjm-axis {emotion_class(emotion)}", "id": _node_id("axis", emotion + 2),
-            "tooltip": f"Emotion {emotion_text(emotion)}",
+            "tooltip": f"{labels['lane.emotion']} {emotion_text(emotion, labels)}",
         })
         ends = [dot_name(f"grid {emotion + 2} {side}") for side in ("start", "end")]
         for end, x in zip(ends, (_AXIS_X + 58, right)):
@@ -504,7 +511,7 @@ def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl, labels: Mapping[st
         x = _LEFT + (number - 1) * _STEP
         url = stage_url(stage.id)  # type: ignore[arg-type]
         _stage_label(dot, dot_name(f"Stage {number}: {stage.name}"), stage.name, x,
-                     _node_id("stage", number), url, _stage_summary(stage))
+                     _node_id("stage", number), url, _stage_summary(stage, labels))
         if stage.pain_points:
             count = len(stage.pain_points)
             fill = SEVERITY_FILL[worst_severity(stage.pain_points) or "none"]
@@ -513,7 +520,7 @@ def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl, labels: Mapping[st
                 "fillcolor": fill, "color": fill, "pos": _pos(x, 84),
                 "margin": "0.05,0.02", "height": 0.3,
                 "class": "cjm-pain", "id": _node_id("pain", number), "URL": url,
-                "tooltip": _pain_tooltip(stage, stage.pain_points),
+                "tooltip": _pain_tooltip(stage, stage.pain_points, labels),
             })
         if stage.emotion is None:
             continue
@@ -524,7 +531,7 @@ def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl, labels: Mapping[st
             "fillcolor": emotion_fill(stage.emotion), "pos": _pos(x, _y(stage.emotion)),
             "penwidth": 1.5, "class": f"cjm-point {emotion_class(stage.emotion)}",
             "id": _node_id("point", number), "URL": url,
-            "tooltip": f"{one_line(stage.name)}: feels {emotion_text(stage.emotion)}"
+            "tooltip": f"{one_line(stage.name)}: {_feels(stage.emotion, labels)}"
             + (f", {one_line(stage.feeling)}" if stage.feeling else ""),
         })
         points.append((number, name))
@@ -619,8 +626,8 @@ def emotion_comparison_dot(
                 "class": f"cjm-point {emotion_class(stage.emotion)}",
                 "id": _node_id("point", loaded.id, stage.id),
                 "URL": url(loaded.id, stage.id),  # type: ignore[arg-type]
-                "tooltip": f"{persona} at {one_line(stage.name)}: feels"
-                f" {emotion_text(stage.emotion)}"
+                "tooltip": labels["diagram.persona_at"].format(persona=persona, stage=one_line(stage.name))
+                + f": {_feels(stage.emotion, labels)}"
                 + (f", {one_line(stage.feeling)}" if stage.feeling else ""),
             })
             points.append((position, name))
@@ -645,6 +652,7 @@ def overview_dot(
     stage_names: Mapping[str, str] | None = None,
     persona_url: StageUrl | None = None,
     stage_url: StageUrl | None = None,
+    labels: Mapping[str, str] = ENGLISH,
 ) -> str:
     """A grid: a row per persona, a column per stage, a cell where the persona has it.
 
@@ -685,10 +693,9 @@ def overview_dot(
             if stage is None:
                 continue
             words = (one_line(stage.feeling) if stage.feeling
-                     else EMOTION_WORDS.get(stage.emotion, "")  # type: ignore[arg-type]
-                     if stage.emotion is not None else "no emotion set")
-            counts = ", ".join(c for c in (_count(len(stage.touchpoints), "touchpoint"),
-                                           _count(len(stage.pain_points), "pain point")) if c)
+                     else labels[f"emotion.{stage.emotion}"] if stage.emotion is not None
+                     else labels["emotion.none"])
+            counts = _counts(stage, labels)
             dot.node(dot_name(f"Persona {row}: {persona} at {names[stage_id]}"), {
                 "label": html_label(
                     html_lines(wrap(words, 22, 2)),
@@ -698,6 +705,7 @@ def overview_dot(
                 "class": f"cjm-cell {emotion_class(stage.emotion)}",
                 "id": _node_id("cell", loaded.id, stage_id),
                 "URL": url(loaded.id, stage_id),
-                "tooltip": f"{persona} at {_stage_summary(stage)}",
+                "tooltip": labels["diagram.persona_at"].format(persona=persona,
+                                                               stage=_stage_summary(stage, labels)),
             })
     return dot.text()
