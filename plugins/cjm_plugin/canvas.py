@@ -38,6 +38,7 @@ from .text import MarkdownRenderer, escape, escape_url
 
 # Every word of the canvas a reader sees is in labels/<language>.yml (keys `canvas.*`,
 # `lane.*`, ...; see labels.py). `{…}` fields are filled in with `str.format`.
+LABELS = ENGLISH  # the English words, for callers that want no other language
 
 SEVERITIES = ("high", "medium", "low")
 STATUSES = ("idea", "planned", "in progress", "done")
