@@ -28,67 +28,17 @@ import jinja2
 from markupsafe import Markup
 
 from .diagrams.dot_source import signed, worst_severity
+from .labels import ENGLISH
 from .links import confidence
 from .load import LoadedMap
 from .metrics import status as metric_status
 from .model import Lane, Metric, Stage
-from .pages import format_measure
+from .pages import format_measure, status_word
 from .text import MarkdownRenderer, escape, escape_url
 
-# Every word of the canvas a reader sees, in one place (keys are stable; values will come
-# from per-language files, issue #15). `{…}` fields are filled in with `str.format`.
-LABELS: dict[str, str] = {
-    "canvas.title": "Journey map of {persona}",
-    "canvas.stage": "Stage",
-    "canvas.stage_number": "Stage {number}",
-    "stage.moment_of_truth": "Moment of truth: this stage decides whether the persona stays or goes",
-    "stage.moment_of_truth_mark": "\u2605",
-    "confidence.observed": "observed",
-    "confidence.assumed": "assumed",
-    "lane.actions": "Actions",
-    "lane.touchpoints": "Touchpoints",
-    "lane.thoughts": "Thoughts",
-    "lane.emotion": "Emotion",
-    "lane.pain-points": "Pain points",
-    "lane.opportunities": "Opportunities",
-    "lane.metrics": "Metrics",
-    "line.interaction": "Line of interaction",
-    "line.visibility": "Line of visibility",
-    "line.internal-interaction": "Line of internal interaction",
-    "kind.frontstage": "Frontstage",
-    "kind.backstage": "Backstage",
-    "kind.support": "Support processes",
-    "kind.evidence": "Physical evidence",
-    "emotion.-2": "very negative",
-    "emotion.-1": "negative",
-    "emotion.0": "neutral",
-    "emotion.1": "positive",
-    "emotion.2": "very positive",
-    "emotion.none": "no emotion set",
-    "emotion.feels": "feels {emotion}",
-    "severity.high": "high",
-    "severity.medium": "medium",
-    "severity.low": "low",
-    "severity.none": "not rated",
-    "pain.count": "{count} pain point(s), worst: {severity}",
-    "metric.target": "target {target}",
-    "metric.gap": "gap {gap}",
-    "metric.on_target": "on target",
-    "metric.short": "{gap} short of target",
-    "metric.ahead": "{gap} better than target",
-    "metric.higher": "higher is better",
-    "metric.lower": "lower is better",
-    "opportunity.link": "Link",
-    "opportunity.status": "Status",
-    "opportunity.owner": "Owner",
-    "touchpoint.channel": "Channel",
-    "touchpoint.owner": "Owner",
-    "legend.title": "Legend",
-    "legend.emotion": "Emotion",
-    "legend.pain": "Pain points per stage, coloured by the worst severity",
-    "legend.confidence": "Emotion backed by research: solid when observed, a ring when assumed",
-    "legend.moment_of_truth": "moment of truth",
-}
+# Every word of the canvas a reader sees is in labels/<language>.yml (keys `canvas.*`,
+# `lane.*`, ...; see labels.py). `{…}` fields are filled in with `str.format`.
+LABELS = ENGLISH  # the English words, for callers that want no other language
 
 SEVERITIES = ("high", "medium", "low")
 STATUSES = ("idea", "planned", "in progress", "done")
@@ -114,7 +64,7 @@ class MetricCell:
     verdict: str | None  # "on target", "13% short of target", "gap 13%"
 
 
-def metric_cell(metric: Metric, labels: Mapping[str, str] = LABELS) -> MetricCell:
+def metric_cell(metric: Metric, labels: Mapping[str, str] = ENGLISH) -> MetricCell:
     """Value against target, and which way is better (`metric.better`, when the map says:
     `higher` or `lower`); without a direction nothing is inferred: value, target and gap.
     The judgement is metrics.status, as on the stage and persona pages."""
@@ -231,7 +181,7 @@ def _environment() -> jinja2.Environment:
 def render_canvas(loaded: LoadedMap, markdown: MarkdownRenderer,
                   channel_names: Mapping[str, str] | None = None,
                   stage_url: Callable[[str], str | None] | None = None,
-                  labels: Mapping[str, str] = LABELS, page: bool = False, wide: bool = False,
+                  labels: Mapping[str, str] = ENGLISH, page: bool = False, wide: bool = False,
                   follow: Callable[[str], str | None] | None = None) -> str:
     """The canvas of one map as one block of HTML (no blank line: safe in a Markdown page).
 
@@ -261,7 +211,7 @@ def render_canvas(loaded: LoadedMap, markdown: MarkdownRenderer,
         channel=lambda cid: names.get(cid, cid),
         metric=lambda m: metric_cell(m, labels),
         mdi=lambda text: Markup(markdown.inline(text)),
-        status_class=status_class, page=page, wide=wide,
+        status_class=status_class, status_word=status_word, page=page, wide=wide,
         follow=lambda link: None if not link else (follow(link) if follow else link),
     )
     # One raw HTML block for Markdown: no blank line may end it early.

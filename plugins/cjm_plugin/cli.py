@@ -263,6 +263,9 @@ def _generation(args: argparse.Namespace, live: bool):
         return 1
     literate = config.plugins.get("literate-nav", {}) if config else {}
     nav_file = literate.get("nav_file") if isinstance(literate.get("nav_file"), str) else NAV_FILE
+    language, labels_dir = _language_settings(args, config)
+    if _labels(labels_dir, language) is None:  # checks the team's label files before building
+        return 1
     settings = Settings(
         maps=maps, out=out, prefix=args.prefix.strip("/"),
         use_directory_urls=not args.no_directory_urls and (config.use_directory_urls if config else True),
@@ -270,7 +273,8 @@ def _generation(args: argparse.Namespace, live: bool):
         nav_file=None if args.no_nav else nav_file,
         edit_base=config.edit_base() if config else None,
         docs_dir=config.docs_dir if config else out,
-        cache_dir=(config.root if config else Path(".")) / ".cache" / "plugin" / "cjm")
+        cache_dir=(config.root if config else Path(".")) / ".cache" / "plugin" / "cjm",
+        language=language, labels_dir=labels_dir)
     generator = Generator(settings, say=print, warn=lambda text: print(text, file=sys.stderr), live=live)
     return generator, maps, config
 
@@ -405,6 +409,44 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _labels(folder: Path | None, language: str | None):
+    """The words in `language` with a team's label folder, or None after the message."""
+    from .labels import LabelsError, load_labels
+
+    if folder is not None and not folder.is_dir():
+        print(f"cjm: labels folder {folder}: not a folder (files named like de.yml)", file=sys.stderr)
+        return None
+    try:
+        return load_labels(language, folder)
+    except LabelsError as error:
+        print(f"cjm: {error}", file=sys.stderr)
+        return None
+
+
+def _language_settings(args: argparse.Namespace, config) -> tuple[str | None, Path | None]:  # noqa: ANN001
+    """(language, team label folder): the options, else the site's configuration (the theme's
+    `language` and the cjm plugin's `labels_dir`), as the plugin reads them."""
+    language = args.lang
+    folder = Path(args.labels_dir).resolve() if args.labels_dir else None
+    if config is not None:
+        theme = config.data.get("theme")
+        if language is None and isinstance(theme, dict) and isinstance(theme.get("language"), str):
+            language = theme["language"]
+        configured = config.plugins.get("cjm", {}).get("labels_dir")
+        if folder is None and isinstance(configured, str):
+            folder = (config.root / configured).resolve()
+    return language, folder
+
+
+def _add_language_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--lang", help="language of the built-in words (en, zh, de, fr, es, hu, or"
+                         " one your --labels-dir adds; a map's own `lang:` wins); default: the"
+                         " theme's `language` in the site's configuration, else en")
+    command.add_argument("--labels-dir", help="a folder of your own label files (de.yml ...) that"
+                         " add or change words (default: the cjm plugin's `labels_dir`); see"
+                         " docs/languages.md")
+
+
 def _render(args: argparse.Namespace) -> int:
     from .standalone import FORMATS, RenderError, render
 
@@ -435,8 +477,12 @@ def _render(args: argparse.Namespace) -> int:
               + (", ".join(f"`{i}`" for i in ids) or "none"), file=sys.stderr)
         return 1
     out = Path(args.out) if args.out else Path(f"{loaded.id}.{fmt}")
+    labels = _labels(Path(args.labels_dir) if args.labels_dir else None,
+                     getattr(loaded.map, "lang", None) or args.lang)
+    if labels is None:
+        return 1
     try:
-        result = render(project, loaded, fmt, out, width=args.width, scale=args.scale)
+        result = render(project, loaded, fmt, out, width=args.width, scale=args.scale, labels=labels)
     except RenderError as error:
         print(f"cjm render: {error}", file=sys.stderr)
         return 1
@@ -705,6 +751,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="PNG: page width in CSS pixels (default 1600; widened to fit every stage)")
     render.add_argument("--scale", type=float, default=2.0,
                         help="PNG: device pixels per CSS pixel (default 2, sharp on slides)")
+    _add_language_options(render)
     render.set_defaults(run=_render)
     return parser
 
@@ -724,6 +771,7 @@ def _add_generation_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-diagrams", action="store_true", help="leave out the diagrams")
     parser.add_argument("--strict", action="store_true",
                         help="write nothing when there are warnings too")
+    _add_language_options(parser)
 
 
 def _add_import_parser(commands) -> None:  # noqa: ANN001 - argparse's private subparsers type

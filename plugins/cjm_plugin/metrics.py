@@ -9,34 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
+from .labels import ENGLISH
 from .model import Metric, Stage
 from .svgchart import number, svg_lines, svg_text
 
-# Every word these views show a reader (issue #15 moves them to per-language files).
-LABELS = {
-    "better_higher": "higher is better",
-    "better_lower": "lower is better",
-    "arrow_higher": "↑",
-    "arrow_lower": "↓",
-    "on_target": "on target",
-    "off_target": "off target",
-    "metric": "Metric",
-    "value": "Value",
-    "target": "Target",
-    "gap": "Gap",
-    "status": "Status",
-    "source": "Source",
-    "metrics_heading": "Metrics",
-    "funnel_heading": "Funnel",
-    "funnel_title": "Funnel of {persona}: the funnel metrics, stage by stage",
-    "funnel_intro": "The metrics marked as funnel metrics, stage by stage; a dashed line marks the target.",
-    "funnel_per_unit": "Bars of different units are drawn to their own scale.",
-    "off_target_count": "{off} of {total} metrics with a target and a direction are off target.",
-    "chart_target": "target",
-    "moment_of_truth_mark": "★",
-}
+# Its words are in labels/<language>.yml (labels.py); functions take them, English by default.
 
 
 @dataclass(frozen=True)
@@ -106,7 +85,7 @@ def funnel_metrics(stages: list[Stage]) -> list[tuple[Stage, Metric]]:
 
 
 def funnel_svg(persona_name: str, stages: list[Stage], stage_href: Callable[[str], str],
-               id_prefix: str) -> str:
+               id_prefix: str, labels: Mapping[str, str] = ENGLISH) -> str:
     """The funnel chart of one persona's map, or "" when no metric is marked `funnel`."""
     bars = funnel_metrics(stages)
     if not bars:
@@ -118,7 +97,7 @@ def funnel_svg(persona_name: str, stages: list[Stage], stage_href: Callable[[str
     width = LEFT * 2 + SLOT * len(bars)
     base = TOP + HEIGHT
     height = base + 10 + LINE * (STAGE_LINES + NAME_LINES + 2) + 8
-    title = LABELS["funnel_title"].format(persona=persona_name)
+    title = labels["funnel_title"].format(persona=persona_name)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="cjm-funnel-chart" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" role="img" aria-labelledby="{id_prefix}title"'
@@ -134,14 +113,14 @@ def funnel_svg(persona_name: str, stages: list[Stage], stage_href: Callable[[str
             parts.append(f'<line class="cjm-stage-rule" x1="{x}" y1="{TOP - 8}" x2="{x}"'
                          f' y2="{height - 6}" stroke="#bdbdbd" stroke-dasharray="2 4"/>')
         parts += _bar(stage, metric, x, scale[metric.unit or ""], stage_href,
-                      first_of_stage=stage is not previous_stage)
+                      first_of_stage=stage is not previous_stage, labels=labels)
         previous_stage = stage
     parts.append("</svg>")
     return "\n".join(parts)
 
 
 def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[[str], str],
-         first_of_stage: bool) -> list[str]:
+         first_of_stage: bool, labels: Mapping[str, str] = ENGLISH) -> list[str]:
     state = status(metric).state or "neutral"
     base = TOP + HEIGHT
     shown = max(metric.value, 0.0)
@@ -149,11 +128,11 @@ def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[
     bar_x = x + 22
     centre = bar_x + BAR / 2
     y = base - bar_height
-    direction = f"{LABELS['better_' + metric.better]}" if metric.better else ""
+    direction = f"{labels['better_' + metric.better]}" if metric.better else ""
     tooltip = ", ".join(p for p in (
         f"{metric.name}: {_measure(metric.value, metric.unit)}",
-        f"{LABELS['chart_target']} {_measure(metric.target, metric.unit)}" if metric.target is not None else "",
-        direction, LABELS["off_target"] if state == "off" else "") if p)
+        f"{labels['chart_target']} {_measure(metric.target, metric.unit)}" if metric.target is not None else "",
+        direction, labels["off_target"] if state == "off" else "") if p)
     target_y = None if metric.target is None else base - HEIGHT * min(max(metric.target, 0.0) / top, 1.0)
     value = svg_text(_measure(metric.value, metric.unit))
     parts = [
@@ -168,7 +147,7 @@ def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[
             f' x2="{number(bar_x + BAR + 8)}" y2="{number(target_y)}" stroke="#424242"'
             ' stroke-width="2" stroke-dasharray="5 3"/>',
             f'<text class="cjm-chart-note" x="{number(bar_x + BAR + 11)}" y="{number(target_y - 2)}"'
-            f' font-size="{SMALL}">{svg_text(LABELS["chart_target"])}</text>',
+            f' font-size="{SMALL}">{svg_text(labels["chart_target"])}</text>',
             f'<text class="cjm-chart-note" x="{number(bar_x + BAR + 11)}" y="{number(target_y + SMALL + 1)}"'
             f' font-size="{SMALL}">{svg_text(_measure(metric.target, metric.unit))}</text>',
         ]
@@ -184,7 +163,7 @@ def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[
                  f' font-size="{FONT}" font-weight="700"{fill}>{value}</text>')
     y_text = base + 10 + LINE
     if first_of_stage:
-        mark = LABELS["moment_of_truth_mark"] + " " if stage.moment_of_truth else ""
+        mark = labels["moment_of_truth_mark"] + " " if stage.moment_of_truth else ""
         lines = svg_lines(mark + stage.name, width=16, max_lines=STAGE_LINES)
         parts.append(f'<a xlink:href="{stage_href(stage.id)}">')  # as in portfolio.matrix_svg
         for line in lines:
@@ -199,13 +178,13 @@ def _bar(stage: Stage, metric: Metric, x: int, top: float, stage_href: Callable[
         parts.append(f'<text class="cjm-chart-label" x="{x + 8}" y="{y_text}" font-size="{SMALL + 1}">{line}</text>')
         y_text += LINE
     if direction:
-        arrow = LABELS["arrow_" + metric.better]
+        arrow = labels["arrow_" + metric.better]
         parts.append(f'<text class="cjm-chart-note" x="{x + 8}" y="{y_text}" font-size="{SMALL}">'
                      f"{svg_text(arrow + ' ' + direction)}</text>")
         y_text += LINE
     if state == "off":
         parts.append(f'<text class="cjm-chart-flag" x="{x + 8}" y="{y_text}" font-size="{SMALL}"'
-                     f' font-weight="700" fill="{_FILL["off"]}">{svg_text(LABELS["off_target"])}</text>')
+                     f' font-weight="700" fill="{_FILL["off"]}">{svg_text(labels["off_target"])}</text>')
     parts.append("</g>")
     return parts
 

@@ -25,6 +25,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     PlainSerializer,
     PlainValidator,
+    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -557,6 +558,12 @@ class JourneyMap(_Model):
         None,
         description="Date of the last review, as YYYY-MM-DD (a YAML date or an ISO string);"
         " the rule `review-every` of `maps/_rules.yml` says how old it may be.",
+    )
+    lang: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
+        None,
+        description="Language of the built-in words on this map's pages (`zh`, `de`, `fr`,"
+        " `es`, `hu`, `en`, or one a team adds); default: the site's `theme.language`.",
+        json_schema_extra={"examples": ["en", "zh", "de", "fr", "es", "hu"]},
     )
     lanes: list[Lane] = Field(
         default_factory=list,

@@ -9,7 +9,9 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+import string
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Mapping
 
 import jinja2
@@ -18,11 +20,12 @@ from markupsafe import Markup
 from . import insight_pages, metrics, portfolio
 from .diffreport import describe
 from .governance import LABELS as GOVERNANCE_LABELS, PER_COMMIT, PER_MAP
+from .labels import ENGLISH, Labels, load_labels
 from .catalog import Project
 from .diagnostics import Diagnostic
 from .links import LinkIndex, Placed, confidence
 from .load import LoadedMap
-from .model import EMOTION_WORDS, SEVERITY_ORDER, Stage, WrittenNumber, plain_number
+from .model import SEVERITY_ORDER, Stage, WrittenNumber, plain_number
 from .rawblocks import mark
 from .slugs import slugify
 from .svgchart import chart_block
@@ -45,10 +48,35 @@ class PageOptions:
     tags: bool = False
     # Persona pages use the whole window for the canvas: no navigation or table of contents.
     full_width: bool = True
+    # The language of the built-in words (Material's `theme.language` code; a map's `lang:`
+    # overrides it for its pages) and a team's folder of label files (labels.py).
+    language: str | None = None
+    labels_dir: Path | None = None
 
 
 # Opportunity statuses in the order a backlog reads; others follow alphabetically.
 STATUS_ORDER = ("in progress", "planned", "idea", "done")
+
+# Material's search ranks a page's sections by `search.boost` (front matter). A touchpoint,
+# pain point or opportunity is defined on its stage page and repeated on the pages across
+# personas (inventory, backlog, shared stages ...), which hold many more words and so
+# outscored it: searching an item's exact text must find the page that defines it first.
+SEARCH_BOOST = {
+    "stage.md.j2": 3,
+    "index.md.j2": 0.3, "touchpoints.md.j2": 0.3, "backlog.md.j2": 0.3, "portfolio.md.j2": 0.3,
+    "evidence.md.j2": 0.3, "stages_index.md.j2": 0.3, "shared_stage.md.j2": 0.3,
+}
+
+
+def with_search_boost(content: str, boost: float | None) -> str:
+    """`content` with `search: boost:` in its front matter (added when it has none)."""
+    if boost is None:
+        return content
+    entry = f"search:\n  boost: {boost:g}\n"
+    if content.startswith("---\n"):
+        return "---\n" + entry + content[4:]
+    return f"---\n{entry}---\n\n{content}"
+
 
 # Diagram fragments by (persona id or "", diagram name); missing ones are skipped.
 Diagrams = Mapping[tuple[str, str], str]
@@ -74,22 +102,43 @@ def format_measure(value: float | None, unit: str | None) -> str:
     return f"{number}{unit}" if not unit[0].isalnum() else f"{number} {unit}"
 
 
-def format_emotion(value: int | None, confidence: str | None = None) -> Markup:
+def format_emotion(value: int | None, confidence: str | None = None,
+                   labels: Mapping[str, str] = ENGLISH) -> Markup:
     """An emotion with its colour dot; with a `confidence`, the dot is solid when observed
     and a dashed ring when assumed (insight_assets.py)."""
     if value is None:
         return Markup('<span class="cjm-emotion cjm-emotion-none">–</span>')
     sign = "+" if value > 0 else ""
+    word = escape(labels[f"emotion.{value}"])
     if confidence is None:
         return Markup(
-            f'<span class="cjm-emotion cjm-emotion-{value + 2}" title="{EMOTION_WORDS[value]}">'
-            f"{sign}{value} {EMOTION_WORDS[value]}</span>"
+            f'<span class="cjm-emotion cjm-emotion-{value + 2}" title="{word}">'
+            f"{sign}{value} {word}</span>"
         )
     return Markup(
         f'<span class="cjm-emotion cjm-emotion-{value + 2} cjm-emotion-{confidence}"'
-        f' title="{EMOTION_WORDS[value]}, {insight_pages.LABELS["confidence_" + confidence]}">'
-        f"{sign}{value} {EMOTION_WORDS[value]}</span>"
+        f' title="{word}, {escape(labels["confidence_" + confidence])}">'
+        f"{sign}{value} {word}</span>"
     )
+
+
+def fill(label: str, **values: object) -> Markup:
+    """`label` with its `{name}` fields filled in, escaped for a page: the label's own text
+    and plain values are escaped, Markup values (a link) are kept."""
+    parts = []
+    for text, name, spec, _ in string.Formatter().parse(label):
+        parts.append(escape(text))
+        if name is not None:
+            value = values[name]
+            parts.append(str(value) if isinstance(value, Markup) else escape(format(value, spec or "")))
+    return Markup("".join(parts))
+
+
+def status_word(status: str | None, labels: Mapping[str, str] = ENGLISH) -> str:
+    """A known opportunity status in the page's language; any other as the map writes it."""
+    if not status:
+        return ""
+    return labels.get("status." + " ".join(str(status).lower().split()), status)
 
 
 def average(values: Iterable[int | None]) -> float | None:
@@ -141,8 +190,9 @@ class PageBuilder:
         self.links = LinkIndex(project.maps, project.research)
         # Map health and recent changes (governance.py): None without a rules file.
         self.governance = None
-        # The words of the evidence, link, metric and portfolio views, for templates.
-        self.labels = {**insight_pages.LABELS, **metrics.LABELS, **portfolio.LABELS}
+        # Every built-in word, in the site's language (a map may choose its own: labels_for).
+        self.labels = load_labels(options.language, options.labels_dir)
+        self._map_labels: dict[str, Labels] = {}
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("cjm_plugin", "templates"),
             # `finalize` escapes for Markdown + HTML; autoescape makes macros return Markup.
@@ -163,7 +213,12 @@ class PageBuilder:
             yaml_text=lambda text: Markup(json.dumps(html.escape(str(text)), ensure_ascii=False)),
             number=format_number,
             measure=format_measure,
-            emotion=format_emotion,
+            # The emotion words of the page's language (`L` of the template rendering it).
+            emotion=jinja2.pass_context(
+                lambda context, value, confidence=None: format_emotion(value, confidence, context["L"])),
+            severity_word=jinja2.pass_context(
+                lambda context, value: context["L"].get(f"severity.{value}", value) if value else ""),
+            status_word=jinja2.pass_context(lambda context, value: status_word(value, context["L"])),
             metric_status=metrics.status,
             gap=metrics.format_gap,
             # A commit's changes, per persona in the order they come.
@@ -173,10 +228,26 @@ class PageBuilder:
             # Finished HTML (canvas, diagrams) that an adapter may keep away from Markdown.
             raw=lambda html: Markup(mark(str(html))),
         )
+        # `Lf("key", name=value)`: a label of the page's language with its `{name}` fields
+        # filled in (Markup values, such as a link, stay as they are).
+        # The site's words also for macros imported without context (a page's own `L` wins).
+        self.env.globals["L"] = self.labels
+        self.env.globals["Lf"] = jinja2.pass_context(
+            lambda context, key, **values: fill(context["L"][key], **values))
 
     # -- helpers given to templates -------------------------------------------------------
 
-    def _context(self, src: str, **values) -> dict:
+    def labels_for(self, loaded: LoadedMap | None) -> Labels:
+        """The words of a map's pages: its `lang:`, else the site's language."""
+        lang = getattr(loaded.map, "lang", None) if loaded is not None else None
+        if not lang:
+            return self.labels
+        found = self._map_labels.get(lang)
+        if found is None:
+            found = self._map_labels[lang] = load_labels(lang, self.options.labels_dir)
+        return found
+
+    def _context(self, src: str, labels: Labels | None = None, **values) -> dict:
         folder = posixpath.dirname(src)
 
         def link(to_src: str) -> Markup:
@@ -198,7 +269,7 @@ class PageBuilder:
             stage_name=lambda sid: self.stage_names.get(sid, sid),
             channel_name=lambda cid: self.channel_names.get(cid, cid) if cid else "",
             options=self.options,
-            links=self.links, L=self.labels, confidence=confidence, anchor=insight_pages.anchor,
+            links=self.links, L=labels or self.labels, confidence=confidence, anchor=insight_pages.anchor,
             item_src=self.item_src, filter_data=lambda placed: Markup(self.filter_data(placed)),
             gov=self.governance, G=GOVERNANCE_LABELS,
             health=lambda pid: self.governance.health(pid) if self.governance else None,
@@ -213,8 +284,10 @@ class PageBuilder:
         return self.paths.stage(placed.map.id, placed.stage.id), anchor
 
     def _render(self, template: str, src: str, source: LoadedMap | None = None, **values) -> GeneratedPage:
-        content = self.env.get_template(template).render(self._context(src, **values))
-        return GeneratedPage(src, content, source)
+        """A page; the pages of one map (`source`) speak its language."""
+        labels = self.labels_for(source) if source is not None else None
+        content = self.env.get_template(template).render(self._context(src, labels, **values))
+        return GeneratedPage(src, with_search_boost(content, SEARCH_BOOST.get(template)), source)
 
     def fragment(self, page_src: str, macro: str, template: str = "_tables.j2", source_links: bool = False,
                  **values) -> str:
@@ -348,6 +421,7 @@ class PageBuilder:
             return url_link(page_src, target, self.options.use_directory_urls)
 
         return Markup(render_canvas(loaded, self.markdown, self.channel_names, stage_url,
+                                    labels=self.labels_for(loaded),
                                     page=page, wide=page and self.options.full_width))
 
     def persona_page(self, loaded: LoadedMap, shared: list[str]) -> GeneratedPage:
@@ -364,13 +438,14 @@ class PageBuilder:
             loaded.map.persona.name, loaded.map.stages,
             lambda sid: escape(url_link(page_src, self.paths.stage(loaded.id, sid),
                                         self.options.use_directory_urls)),
-            id_prefix=f"cjm-{loaded.id}-funnel-")
+            id_prefix=f"cjm-{loaded.id}-funnel-", labels=self.labels_for(loaded))
         if not svg:
             return Markup("")
+        labels = self.labels_for(loaded)
         units = {m.unit or "" for _, m in metrics.funnel_metrics(loaded.map.stages)}
-        note = f'<p class="cjm-chart-note">{escape(self.labels["funnel_per_unit"])}</p>\n' \
+        note = f'<p class="cjm-chart-note">{escape(labels["funnel_per_unit"])}</p>\n' \
             if len(units) > 1 else ""
-        return Markup(chart_block(svg, "cjm-funnel", self.labels["funnel_heading"]) + note)
+        return Markup(chart_block(svg, "cjm-funnel", labels["funnel_heading"]) + note)
 
     def stage_page(self, loaded: LoadedMap, stage: Stage, previous: Stage | None,
                    following: Stage | None, shared: bool) -> GeneratedPage:
@@ -430,7 +505,7 @@ class PageBuilder:
             return escape(f"{url}#{anchor}" if anchor else url)
 
         svg = portfolio.matrix_svg(ranked, href, self.filter_data,
-                                   id_prefix=f"cjm-matrix-{slugify(page_src)}-")
+                                   id_prefix=f"cjm-matrix-{slugify(page_src)}-", labels=self.labels)
         matrix = chart_block(svg, "cjm-matrix", self.labels["matrix_heading"]) if ranked else ""
         return dict(ranked=ranked, unscored=unscored, matrix=Markup(matrix),
                     unaddressed=[p for p in portfolio.unaddressed(self.links) if keep(p)])

@@ -32,6 +32,7 @@ from .catalog import Project, load_project
 from .diagnostics import Diagnostic, short, visible
 from .embeds import notice
 from .generate import generated_by_cjm
+from .labels import LabelsError
 from .last_good import LastGoodMaps
 from .markdown_ext import CjmExtension, PageContext, is_cjm
 from .nav import NAV_MODES, NavSection, journeys_nav, nav_mode
@@ -91,6 +92,9 @@ class CjmConfig(base.Config):
     # With maps/_rules.yml: how many commits that changed maps the "What changed" page reads
     # (0 leaves the page out).
     history_commits = c.Type(int, default=30)
+    # A folder of the team's label files (`<language>.yml`), next to mkdocs.yml: words
+    # added or changed over the shipped ones (docs/languages.md).
+    labels_dir = c.Optional(c.Type(str))
 
 
 def _guarded(fallback: Callable, site_wide: bool = True):
@@ -188,9 +192,22 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 allow_html=self.config.allow_html,
                 tags=self.config.tags,
                 full_width=self.config.persona_full_width,
+                # Material's `theme.language`; MkDocs' own themes call it `locale`.
+                language=str(config.theme.get("language") or config.theme.get("locale") or "en"),
+                labels_dir=self._labels_dir(root),
             ),
         )
         return config
+
+    def _labels_dir(self, root: Path) -> Path | None:
+        """The team's label folder, checked: its files are read (and checked) on build."""
+        if not self.config.labels_dir:
+            return None
+        folder = (root / self.config.labels_dir).resolve()
+        if not folder.is_dir():
+            raise PluginError(f"cjm: labels_dir `{self.config.labels_dir}` is not a folder next to"
+                              " mkdocs.yml; create it (files named like `de.yml`) or remove the option")
+        return folder
 
     def _add_extension(self, config: MkDocsConfig) -> None:
         """The embeds run in the Markdown extension, fed by this plugin: listed by the user
@@ -252,8 +269,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         try:
             site = build_site(project, self.site_options, problems,
                               store=FileStore(self.cache_dir / "site"))
-        except StoreError as error:
-            raise PluginError(str(error)) from None
+        except (StoreError, LabelsError) as error:
+            raise PluginError(f"cjm: {error}" if isinstance(error, LabelsError) else str(error)) from None
         for message in site.messages:
             (log.error if message.is_error else log.warning)(str(message))
         if site.fatal:

@@ -16,47 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, Mapping
 
+from .labels import ENGLISH
 from .links import LinkIndex, Placed
 from .model import SEVERITY_ORDER
 from .svgchart import number, svg_text
 
-# Every word these views show a reader (issue #15 moves them to per-language files).
-LABELS = {
-    "portfolio_title": "Opportunity portfolio",
-    "portfolio_intro": "{total} opportunit{ies} across all maps, {scored} scored for impact and"
-                       " effort (1 to 5). The matrix places each scored one by its scores; a dot"
-                       " links to it, and its number is its rank below.",
-    "ranking_rule": "Ranked by impact ÷ effort (highest first), then by the worst severity of the"
-                    " pain points it addresses, then by persona and opportunity id.",
-    "ranked_none": "No opportunity has both an impact and an effort yet.",
-    "unscored_intro": "Give these an impact and an effort from 1 to 5 to rank them.",
-    "unaddressed_none": "Every pain point is addressed by an opportunity.",
-    "matrix_title": "Impact and effort of every scored opportunity",
-    "matrix_heading": "Impact × effort",
-    "ranked_heading": "Ranked opportunities",
-    "unscored_heading": "Not yet scored",
-    "unaddressed_heading": "Pain points no opportunity addresses",
-    "impact": "Impact",
-    "effort": "Effort",
-    "score": "Score",
-    "rank": "Rank",
-    "quick_wins": "Quick wins",
-    "big_bets": "Big bets",
-    "fill_ins": "Fill-ins",
-    "money_pits": "Money pits",
-    "low": "low",
-    "high": "high",
-    "more": "+{count}",
-    "dot_title": "#{rank} {text} ({persona}, {stage}): impact {impact}, effort {effort}",
-    "filter_persona": "Persona",
-    "filter_owner": "Owner",
-    "filter_status": "Status",
-    "filter_all": "All",
-    "filter_none": "(not set)",
-    "filter_count": "{shown} of {total} shown",
-}
+# Its words are in labels/<language>.yml (labels.py); functions take them, English by default.
 
 
 @dataclass(frozen=True)
@@ -114,7 +81,8 @@ def _cell_origin(effort: int, impact: int) -> tuple[int, int]:
 
 
 def matrix_svg(ranked: list[Ranked], href: Callable[[Placed], str],
-               data: Callable[[Placed], str], id_prefix: str) -> str:
+               data: Callable[[Placed], str], id_prefix: str,
+               labels: Mapping[str, str] = ENGLISH) -> str:
     """Every ranked opportunity as a numbered dot at its impact and effort; each dot links to
     the opportunity. `data(placed)` gives the dot's `data-` attributes (for the filters).
 
@@ -127,7 +95,7 @@ def matrix_svg(ranked: list[Ranked], href: Callable[[Placed], str],
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="cjm-matrix-chart" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" role="img" aria-labelledby="{id_prefix}title"'
         f' style="max-width:{width}px">',
-        f'<title id="{id_prefix}title">{svg_text(LABELS["matrix_title"])}</title>',
+        f'<title id="{id_prefix}title">{svg_text(labels["matrix_title"])}</title>',
     ]
     # The four corners of two cells each way; the middle row and column (3) are neither.
     quadrants = (("quick_wins", 1, 4, "start", "top"), ("big_bets", 4, 4, "end", "top"),
@@ -145,7 +113,7 @@ def matrix_svg(ranked: list[Ranked], href: Callable[[Placed], str],
         ty = TOP + 16 if edge == "top" else TOP + size - 7
         tx = LEFT + 6 if anchor == "start" else LEFT + size - 6
         parts.append(f'<text class="cjm-quadrant-label" x="{tx}" y="{ty}" text-anchor="{anchor}"'
-                     f' font-size="12" font-weight="700" fill="#616161">{svg_text(LABELS[name])}</text>')
+                     f' font-size="12" font-weight="700" fill="#616161">{svg_text(labels[name])}</text>')
     for n in range(1, 6):
         x = LEFT + (n - 0.5) * CELL
         y = TOP + (5 - n + 0.5) * CELL
@@ -153,8 +121,8 @@ def matrix_svg(ranked: list[Ranked], href: Callable[[Placed], str],
                      f' text-anchor="middle" font-size="12">{n}</text>')
         parts.append(f'<text class="cjm-axis-label" x="{LEFT - 10}" y="{number(y + 4)}"'
                      f' text-anchor="end" font-size="12">{n}</text>')
-    effort_title = f'{LABELS["effort"]} ({LABELS["low"]} → {LABELS["high"]})'
-    impact_title = f'{LABELS["impact"]} ({LABELS["low"]} → {LABELS["high"]})'
+    effort_title = f'{labels["effort"]} ({labels["low"]} → {labels["high"]})'
+    impact_title = f'{labels["impact"]} ({labels["low"]} → {labels["high"]})'
     parts += [
         f'<text class="cjm-axis-title" x="{number(middle_x)}" y="{TOP + size + 42}" text-anchor="middle"'
         f' font-size="13" font-weight="700">{svg_text(effort_title)}</text>',
@@ -165,13 +133,13 @@ def matrix_svg(ranked: list[Ranked], href: Callable[[Placed], str],
     for item in ranked:
         cells.setdefault((item.placed.item.effort, item.placed.item.impact), []).append(item)
     for (effort, impact), items in sorted(cells.items()):
-        parts += _dots(effort, impact, items, href, data)
+        parts += _dots(effort, impact, items, href, data, labels)
     parts.append("</svg>")
     return "\n".join(parts)
 
 
 def _dots(effort: int, impact: int, items: list[Ranked], href: Callable[[Placed], str],
-          data: Callable[[Placed], str]) -> list[str]:
+          data: Callable[[Placed], str], labels: Mapping[str, str] = ENGLISH) -> list[str]:
     x0, y0 = _cell_origin(effort, impact)
     shown = items if len(items) <= PER_CELL else items[:PER_CELL - 1]
     rows = (len(shown) + (len(shown) < len(items)) + PER_ROW - 1) // PER_ROW
@@ -183,7 +151,7 @@ def _dots(effort: int, impact: int, items: list[Ranked], href: Callable[[Placed]
         cx = x0 + CELL / 2 + (column - (in_row - 1) / 2) * SPACING
         cy = top + row * SPACING
         placed = item.placed
-        title = LABELS["dot_title"].format(
+        title = labels["dot_title"].format(
             rank=item.rank, text=placed.item.text, persona=placed.map.map.persona.name,
             stage=placed.stage.name, impact=placed.item.impact, effort=placed.item.effort)
         done = (placed.item.status or "").strip().lower() == "done"
@@ -202,7 +170,7 @@ def _dots(effort: int, impact: int, items: list[Ranked], href: Callable[[Placed]
         cx = x0 + CELL / 2 + (column - (PER_ROW - 1) / 2) * SPACING
         parts.append(f'<text class="cjm-dot-more" x="{number(cx)}" y="{number(top + row * SPACING + 4)}"'
                      f' text-anchor="middle" font-size="10">'
-                     f'{svg_text(LABELS["more"].format(count=len(items) - len(shown)))}</text>')
+                     f'{svg_text(labels["more"].format(count=len(items) - len(shown)))}</text>')
     return parts
 
 

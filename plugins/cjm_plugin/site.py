@@ -16,6 +16,7 @@ from .assets import SCRIPT, STYLESHEET
 from .catalog import Project, code_version, gc_paused
 from .diagnostics import Diagnostic
 from .governance import collect as collect_governance
+from .labels import ENGLISH, Labels
 from .load import LoadedMap
 from .diagrams import (Renderer, RenderRequest, emotion_comparison_dot, emotion_curve_dot,
                        html_block, journey_dot, overview_dot)
@@ -85,8 +86,9 @@ class SiteBuild:
             diagram = self.draw(persona_id, name)
         if diagram is None:
             return self.diagram_notice_html() if self.diagram_notice else ""
+        labels = self._labels(persona_id)
         if diagram.svg is None:
-            return _notice(f"This diagram could not be drawn: {diagram.error}")
+            return _notice(labels("diagram.failed", error=diagram.error))
         # A diagram links to a few pages from many shapes: work out each URL once.
         urls: dict[tuple[str, str, str], str] = {}
 
@@ -103,11 +105,18 @@ class SiteBuild:
         return (
             # Out of the search index: an SVG's text is node names and stage titles again.
             '<div class="cjm-diagram" data-search-exclude>\n<details class="cjm-diagram-size"><summary>'
-            '<span class="cjm-size-full">Show full size</span><span class="cjm-size-fit">Fit to width</span>'
+            f'<span class="cjm-size-full">{escape(labels["diagram.show_full_size"])}</span>'
+            f'<span class="cjm-size-fit">{escape(labels["diagram.fit_to_width"])}</span>'
             f'</summary></details>\n{html_block(svg, _prefix(persona_id, name)).rstrip()}\n'
-            f'<p class="cjm-diagram-links"><a href="{escape(download)}" download>DOT source</a>'
-            " (edit with any Graphviz tool)</p>\n</div>\n"
+            f'<p class="cjm-diagram-links"><a href="{escape(download)}" download>'
+            f'{escape(labels["diagram.dot_source"])}</a> {escape(labels["diagram.dot_source_note"])}</p>\n</div>\n'
         )
+
+    def _labels(self, persona_id: str) -> Labels:
+        """The words around a persona's diagram (its map's language) or a site-wide one."""
+        if self.builder is None:
+            return ENGLISH
+        return self.builder.labels_for(self.project.by_id(persona_id) if persona_id else None)
 
     def diagram_notice_html(self) -> str:
         return _notice(self.diagram_notice or "")
@@ -143,7 +152,8 @@ def _stage_token(persona_id: str, stage_id: str) -> str:
 
 
 def _diagram_sources(project: Project, names: dict[str, str], maps: list[LoadedMap] | None = None,
-                     site_wide: bool = True) -> list[tuple[str, str, str]]:
+                     site_wide: bool = True,
+                     labels: Callable[[LoadedMap | None], Labels] = lambda loaded: ENGLISH) -> list[tuple[str, str, str]]:
     """(persona id, diagram name, DOT) in a stable order: the two site-wide charts (unless
     `site_wide` is false), then the journey and emotion curve of each of `maps` (default: all)."""
     sources: list[tuple[str, str, str]] = []
@@ -153,14 +163,15 @@ def _diagram_sources(project: Project, names: dict[str, str], maps: list[LoadedM
         persona = lambda pid: f"cjm:persona/{pid}/"  # noqa: E731 - small URL callbacks
         column = lambda sid: f"cjm:shared//{sid}" if sid in shared else None  # noqa: E731
         sources.append(("", "overview", overview_dot(project.maps, order, _stage_token, names,
-                                                      persona_url=persona, stage_url=column)))
+                                                      persona_url=persona, stage_url=column,
+                                                      labels=labels(None))))
         sources.append(("", "emotions", emotion_comparison_dot(project.maps, _stage_token, order, names,
-                                                               persona_url=persona)))
+                                                               persona_url=persona, labels=labels(None))))
     channels = {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
     for loaded in project.maps if maps is None else maps:
         stage = lambda sid, pid=loaded.id: _stage_token(pid, sid)  # noqa: E731
-        sources.append((loaded.id, "journey", journey_dot(loaded, stage, channels)))
-        sources.append((loaded.id, "emotion", emotion_curve_dot(loaded, stage)))
+        sources.append((loaded.id, "journey", journey_dot(loaded, stage, channels, labels(loaded))))
+        sources.append((loaded.id, "emotion", emotion_curve_dot(loaded, stage, labels(loaded))))
     return sources
 
 
@@ -246,7 +257,8 @@ def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic
             _build_into_store(site, options, renderer, store, problems or [])
         return site
     if renderer is not None:
-        site.assets += _draw_for_pages(site, renderer, _diagram_sources(project, site.builder.stage_names))
+        site.assets += _draw_for_pages(site, renderer, _diagram_sources(project, site.builder.stage_names,
+                                                                      labels=site.builder.labels_for))
     site.pages = site.builder.build()
     site.assets += [Asset(options.pages.paths.stylesheet, STYLESHEET),
                     Asset(options.pages.paths.script, SCRIPT)]
@@ -276,7 +288,7 @@ def _drawer(site: SiteBuild, renderer: Renderer | None) -> Callable[[str, str], 
         if renderer is None or (pid and loaded is None):
             return None
         sources = _diagram_sources(project, site.builder.stage_names, [loaded] if loaded else [],
-                                   site_wide=not pid)
+                                   site_wide=not pid, labels=site.builder.labels_for)
         _render_diagrams(site, renderer, [s for s in sources if s[1] == name])
         return site.diagrams.get((pid, name))
 
@@ -303,6 +315,8 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
         builder.order, names, builder.channel_names, shared,
         # With a rules file, every map page has a health line and the index links to more.
         builder.governance is not None, builder.governance is not None and builder.governance.changes is not None,
+        # The words of the site's language, a team's own included (labels.py).
+        sorted(builder.labels.items()),
     )
     governance = builder.governance
 
@@ -311,7 +325,8 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     groups: list[tuple[str, str, LoadedMap | None, Callable[[], list[GeneratedPage]], str | None]] = []
     # A map's pages also show the items of other maps linked to its own (`addresses`).
     map_keys = [_key(common, m.id, m.map.model_dump_json(), [str(p) for p in builder._problems_for(m)],
-                     builder.links.external_key(m.id))
+                     builder.links.external_key(m.id),
+                     sorted(builder.labels_for(m).items()) if getattr(m.map, "lang", None) else None)
                 for m in project.maps]
     # The health line of a map's persona page: its owner, review, findings and last commit.
     health_keys = [_key(key, governance.health(m.id).key()) if governance else key
@@ -368,7 +383,8 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     if renderer is not None and project.maps and any(owner is not None for _, owner in stale):
         # One batch, so that `dot` runs in parallel across every map that changed.
         maps = [loaded for loaded, owner in stale if loaded is not None]
-        diagram_sources = _diagram_sources(project, names, maps, site_wide=any(o == "" for _, o in stale))
+        diagram_sources = _diagram_sources(project, names, maps, site_wide=any(o == "" for _, o in stale),
+                                           labels=builder.labels_for)
         site.assets = _draw_for_pages(site, renderer, diagram_sources)
     downloads = {asset.src: asset.content for asset in site.assets}
     pages: list[StoredFile] = []

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .assets import COLUMN_MIN_REM, LABEL_WIDTH_REM, STANDALONE_STYLESHEET
-from .canvas import LABELS, render_canvas
+from .canvas import render_canvas
+from .labels import Labels, load_labels
 from .catalog import Project
 from .load import LoadedMap
 from .text import MarkdownRenderer
@@ -78,23 +79,26 @@ def _absolute(link: str) -> str | None:
     return link if urlsplit(link).scheme in ("http", "https") else None
 
 
-def standalone_html(project: Project, loaded: LoadedMap) -> str:
-    """The canvas of `loaded` as a complete HTML document that needs nothing else."""
+def standalone_html(project: Project, loaded: LoadedMap, labels: Labels | None = None) -> str:
+    """The canvas of `loaded` as a complete HTML document that needs nothing else, in the
+    words of `labels` (default: the map's `lang:`, else English)."""
     journey = loaded.map
+    labels = labels or load_labels(getattr(journey, "lang", None))
     channels = {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
     markdown = MarkdownRenderer(allow_html=False, images=False)
-    canvas = render_canvas(loaded, markdown, channels, stage_url=None, page=True, follow=_absolute)
+    canvas = render_canvas(loaded, markdown, channels, stage_url=None, labels=labels, page=True,
+                           follow=_absolute)
     name = html.escape(journey.persona.name)
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{html.escape(labels.language)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="cjm {html.escape(__version__)}">',
         # Nothing may load from anywhere, whatever the map says.
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
-        f"<title>{html.escape(LABELS['canvas.title'].format(persona=journey.persona.name))}</title>",
+        f"<title>{html.escape(labels('canvas.title', persona=journey.persona.name))}</title>",
         f"<style>\n{STANDALONE_STYLESHEET}</style>",
         "</head>",
         "<body>",
@@ -173,11 +177,11 @@ class _Browser:
 
 
 def render(project: Project, loaded: LoadedMap, fmt: str, out: Path, width: int = 1600,
-           scale: float = 2.0, chromium: str | None = None) -> Rendered:
+           scale: float = 2.0, chromium: str | None = None, labels: Labels | None = None) -> Rendered:
     """Write the canvas of `loaded` to `out` as `fmt` (one of FORMATS)."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown format `{fmt}`; use one of {', '.join(FORMATS)}")
-    document = standalone_html(project, loaded)
+    document = standalone_html(project, loaded, labels)
     if fmt == "html":
         _write(out, document.encode("utf-8"))
         return Rendered(out, fmt)

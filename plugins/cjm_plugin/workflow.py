@@ -24,6 +24,7 @@ from .catalog import load_project
 from .diagnostics import short
 from .generate import GenerateError, site_files, write_site
 from .last_good import LastGoodMaps, folder_state
+from .labels import LabelsError
 from .pages import PageOptions
 from .site import SiteOptions, build_site
 from .generated_extras import NAV_FILE, edit_link, edit_url, nav_files
@@ -45,6 +46,8 @@ class Settings:
     edit_base: str | None = None  # see SiteConfig.edit_base
     docs_dir: Path | None = None  # where the edit links' paths start
     cache_dir: Path = Path(".cache/plugin/cjm")
+    language: str | None = None  # of the built-in words (labels.py); a map's `lang:` wins
+    labels_dir: Path | None = None  # a team's label files
 
 
 @dataclass
@@ -80,8 +83,13 @@ class Generator:
                 self.warn(f"{kept.source.display}: has errors; its pages show its last good version"
                           " until it is fixed")
         options = SiteOptions(diagrams=s.diagrams, cache_dir=s.cache_dir, pages=PageOptions(
-            paths=SitePaths(s.prefix), use_directory_urls=s.use_directory_urls))
-        site = build_site(project, options, errors if self.last_good is not None else None)
+            paths=SitePaths(s.prefix), use_directory_urls=s.use_directory_urls,
+            language=s.language, labels_dir=s.labels_dir))
+        try:
+            site = build_site(project, options, errors if self.last_good is not None else None)
+        except LabelsError as error:  # a team's label file, edited while watching
+            self.warn(f"cjm: {error}; nothing written")
+            return False
         for message in site.messages:
             self.warn(str(message))
         if site.fatal:

@@ -47,6 +47,20 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a new line
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+# Scripts written without spaces between words (Chinese, Japanese; not Korean, which spaces
+# its words), with their full-width punctuation. YAML folds a line break inside a plain,
+# quoted or `>` scalar into a space, which in these scripts is a stray gap ("买了 账管家")
+# and lets a line wrap before "，".
+_CJK = ("\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+        "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f")
+# Markdown's emphasis and code marks may stand between them: "买了 **账管家**".
+_FOLDED_CJK_SPACE = re.compile(f"([{_CJK}][*_`~]*) (?=[*_`~]*[{_CJK}])")
+
+
+def join_cjk_folds(value: str) -> str:
+    """`value` without the single spaces between two CJK characters that folding leaves."""
+    return _FOLDED_CJK_SPACE.sub(r"\1", value) if " " in value else value
+
 
 class Quoted(str):
     """A scalar the writer quoted (or wrote as a `|` / `>` block): text, never a number.
@@ -322,8 +336,11 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             # Plain `~`, `null` or nothing is "no value"; everything else is text.
             # A plain scalar's style is None from the Python parser but "" from libyaml.
+            value = node.value
+            if node.end_mark.line > node.start_mark.line and node.style != "|":
+                value = join_cjk_folds(value)  # folded from several lines
             if not node.style:
-                return None if node.value in _NULLS else node.value
+                return None if value in _NULLS else value
             if node.style == '"' and _SURROGATE.search(node.value):
                 # `"\ud800"`: libyaml rejects a surrogate escape, the pure-Python parser
                 # keeps it, and writing the page as UTF-8 then crashed the build. Only a
@@ -332,7 +349,7 @@ class _Builder:
                     line, column, "invalid character escape (a lone surrogate such as"
                     " `\\ud800`); write the character itself, or `\\U0001F600` for an emoji",
                 )
-            return Quoted(node.value)
+            return Quoted(value)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, path + (index,)) for index, child in enumerate(node.value)]
         return self._mapping(node, path)

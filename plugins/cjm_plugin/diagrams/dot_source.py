@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 
+from ..labels import ENGLISH
 from ..load import LoadedMap
 from ..model import EMOTION_WORDS, PainPoint, Stage, Touchpoint
 from .text import (
@@ -24,6 +25,7 @@ from .text import (
     dot_url,
     html_label,
     html_left_label,
+    html_text,
     html_lines,
     one_line,
     wrap,
@@ -84,11 +86,11 @@ def signed(emotion: int) -> str:
     return f"−{-emotion}" if emotion < 0 else (f"+{emotion}" if emotion > 0 else "0")
 
 
-def emotion_text(emotion: int | None) -> str:
+def emotion_text(emotion: int | None, labels: Mapping[str, str] = ENGLISH) -> str:
     """`negative (−1)`, or `no emotion set`."""
     if emotion is None:
-        return "no emotion set"
-    return f"{EMOTION_WORDS[emotion]} ({signed(emotion)})"
+        return labels["emotion.none"]
+    return f"{labels[f'emotion.{emotion}']} ({signed(emotion)})"
 
 
 def _attrs(values: Mapping[str, object | None]) -> str:
@@ -165,47 +167,57 @@ def _common_graph(css_class: str, **extra: object) -> dict[str, object | None]:
     }
 
 
-def _stage_summary(stage: Stage) -> str:
+def _feels(emotion: int | None, labels: Mapping[str, str]) -> str:
+    """`feels negative (−1)`."""
+    return labels["emotion.feels"].format(emotion=emotion_text(emotion, labels))
+
+
+def _stage_summary(stage: Stage, labels: Mapping[str, str] = ENGLISH) -> str:
     """Tooltip of a stage: name, feeling, objective and counts, a line each."""
-    feels = f"Feels {emotion_text(stage.emotion)}"
+    feels = _feels(stage.emotion, labels)
+    feels = feels[:1].upper() + feels[1:]
     if stage.feeling:
         feels += f": {one_line(stage.feeling, 120)}"
     lines = [one_line(stage.name, 120), feels]
     if stage.moment_of_truth:
-        lines.append("Moment of truth: this stage decides whether the persona stays or goes")
+        lines.append(labels["stage.moment_of_truth"])
     if stage.objective:
-        lines.append(f"Objective: {one_line(stage.objective, 240)}")
-    counts = [
-        _count(len(stage.touchpoints), "touchpoint"),
-        _count(len(stage.pain_points), "pain point"),
-    ]
-    lines.append(", ".join(c for c in counts if c))
+        lines.append(f"{labels['stage.objective']}{labels['colon']} {one_line(stage.objective, 240)}")
+    lines.append(_counts(stage, labels))
     return "\n".join(line for line in lines if line)
 
 
-def _count(number: int, word: str) -> str:
+def _count(number: int, kind: str, labels: Mapping[str, str] = ENGLISH) -> str:
+    """`3 touchpoints`, `1 pain point` (`kind`: touchpoint or pain), "" for none."""
     if number == 0:
         return ""
-    return f"{number} {word}{'' if number == 1 else 's'}"
+    return labels[f"diagram.{kind}_{'one' if number == 1 else 'many'}"].format(count=number)
 
 
-def _touchpoint_tooltip(touchpoint: Touchpoint, channel: str | None = None) -> str:
+def _counts(stage: Stage, labels: Mapping[str, str]) -> str:
+    return ", ".join(c for c in (_count(len(stage.touchpoints), "touchpoint", labels),
+                                 _count(len(stage.pain_points), "pain", labels)) if c)
+
+
+def _touchpoint_tooltip(touchpoint: Touchpoint, channel: str | None = None,
+                        labels: Mapping[str, str] = ENGLISH) -> str:
     facts = [touchpoint.name]
     if touchpoint.channel:
-        facts.append(f"channel: {channel or touchpoint.channel}")
+        facts.append(labels["diagram.channel"].format(channel=channel or touchpoint.channel))
     if touchpoint.owner:
-        facts.append(f"owner: {touchpoint.owner}")
-    facts.append(f"feels {emotion_text(touchpoint.emotion)}")
+        facts.append(labels["diagram.owner"].format(owner=touchpoint.owner))
+    facts.append(_feels(touchpoint.emotion, labels))
     text = " · ".join(one_line(f) for f in facts)
     if touchpoint.description:
         text += "\n" + one_line(touchpoint.description, 300)
     return text
 
 
-def _pain_tooltip(stage: Stage, pains: Sequence[PainPoint]) -> str:
-    lines = [f"{_count(len(pains), 'pain point')} at {one_line(stage.name)}:"]
+def _pain_tooltip(stage: Stage, pains: Sequence[PainPoint], labels: Mapping[str, str] = ENGLISH) -> str:
+    lines = [labels["diagram.pains_at"].format(pains=_count(len(pains), "pain", labels),
+                                               stage=one_line(stage.name))]
     for pain in pains:
-        severity = f" ({pain.severity})" if pain.severity else ""
+        severity = f" ({labels[f'severity.{pain.severity}']})" if pain.severity else ""
         lines.append(f"• {one_line(pain.text, 160)}{severity}")
     return "\n".join(lines)
 
@@ -225,8 +237,6 @@ STAGE_WRAP = 18  # characters of a bold 14 pt stage name per line
 SMALL_WRAP = 24  # characters of 12 pt text per line
 LINE_HEIGHT = 1.25  # of the font size, as Graphviz spaces HTML-label lines
 SEVERITY_FILL = {"high": "#b3261e", "medium": "#b45309", "low": "#6b6b00", "none": "#5f6368"}
-SEVERITY_WORDS = {"high": "high", "medium": "medium", "low": "low", "none": "not rated"}
-MOMENT_OF_TRUTH = "\u2605 Moment of truth"
 KIND_ORDER = {"evidence": 0, "frontstage": 1, "backstage": 2, "support": 3}
 
 
@@ -241,37 +251,36 @@ def worst_severity(pains: Sequence[PainPoint]) -> str | None:
     return "none"
 
 
-def _mood(stage: Stage) -> str:
+def _mood(stage: Stage, labels: Mapping[str, str] = ENGLISH) -> str:
     """"Feeling (−1)", the number glued to the last word so it never wraps alone."""
-    feeling = one_line(stage.feeling) if stage.feeling else ""
+    feeling = one_line(stage.feeling) if stage.feeling else labels[f"emotion.{stage.emotion}"] \
+        if stage.emotion is not None else ""
     if stage.emotion is None:
         return feeling
-    if feeling:
-        return f"{feeling}\u00a0({signed(stage.emotion)})"
-    return emotion_text(stage.emotion).replace(" (", "\u00a0(")
+    return f"{feeling}\u00a0({signed(stage.emotion)})"
 
 
-def _pain_badge(pains: Sequence[PainPoint]) -> str:
+def _pain_badge(pains: Sequence[PainPoint], labels: Mapping[str, str] = ENGLISH) -> str:
     count = len(pains)
-    return f"\u26a0 {count} pain point{'' if count == 1 else 's'}"
+    return "\u26a0 " + labels["diagram.pain_one" if count == 1 else "diagram.pain_many"].format(count=count)
 
 
-def _header_label(stage: Stage) -> tuple[Html, float]:
+def _header_label(stage: Stage, labels: Mapping[str, str] = ENGLISH) -> tuple[Html, float]:
     """The stage header as an HTML-like table, and the height (pt) its text needs."""
     name = wrap(stage.name, STAGE_WRAP, 3)
-    mood = wrap(_mood(stage), SMALL_WRAP, 2)
+    mood = wrap(_mood(stage, labels), SMALL_WRAP, 2)
     rows = [f"<TR><TD>{html_lines(name, bold=True)}</TD></TR>"]
     height = len(name) * 14 * LINE_HEIGHT
     if stage.moment_of_truth:
         # The canvas and the curve mark it with the same star.
-        rows.append(f"<TR><TD>{html_lines([MOMENT_OF_TRUTH], size=12, bold=True)}</TD></TR>")
+        rows.append(f"<TR><TD>{html_lines([chr(0x2605) + ' ' + labels['moment_of_truth']], size=12, bold=True)}</TD></TR>")
         height += 12 * LINE_HEIGHT
     if mood:
         rows.append(f"<TR><TD>{html_lines(mood, size=12, colour=MUTED)}</TD></TR>")
         height += len(mood) * 12 * LINE_HEIGHT
     worst = worst_severity(stage.pain_points)
     if worst is not None:
-        badge = html_lines([_pain_badge(stage.pain_points)], size=12, colour=PAIN_TEXT, bold=True)
+        badge = html_lines([_pain_badge(stage.pain_points, labels)], size=12, colour=PAIN_TEXT, bold=True)
         rows.append(f'<TR><TD BGCOLOR="{SEVERITY_FILL[worst]}" STYLE="rounded">{badge}</TD></TR>')
         height += 12 * LINE_HEIGHT + 6
     table = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
@@ -280,7 +289,8 @@ def _header_label(stage: Stage) -> tuple[Html, float]:
 
 
 def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
-                channel_names: Mapping[str, str] | None = None) -> str:
+                channel_names: Mapping[str, str] | None = None,
+                labels: Mapping[str, str] = ENGLISH) -> str:
     """The journey: stages left to right, their touchpoints under them, lanes as rows.
 
     Stage and touchpoint shapes link to `stage_url(stage.id)`; fills show emotion, the
@@ -290,9 +300,9 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
     """
     journey = loaded.map
     names = channel_names or {}
-    title = f"Customer journey of {one_line(journey.persona.name)}"
+    title = labels["diagram.journey_title"].format(persona=one_line(journey.persona.name))
     if journey.state == "future" and "future state" not in journey.persona.name.lower():
-        title += " (future state)"
+        title += labels["diagram.future_suffix"]
     dot = _Dot(title, _common_graph(
         "cjm-journey", rankdir="TB", newrank=True, nodesep=0.18, ranksep=0.22,
         id=_node_id("journey", loaded.id)))
@@ -300,7 +310,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
     dot.defaults("node", {"shape": "box", "style": "rounded,filled", "margin": "0.12,0.06",
                           "width": NODE_WIDTH})
 
-    headers = [_header_label(stage) for stage in journey.stages]
+    headers = [_header_label(stage, labels) for stage in journey.stages]
     # One height for every header (the tallest one's): the stage row lines up.
     header_height = max(height for _, height in headers) / 72 + 2 * 0.06 + 0.05
     lanes = sorted((lane for lane in journey.lanes if any(s.lanes.get(lane.id) for s in journey.stages)),
@@ -311,7 +321,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
     if lanes:
         # The lane names, in a column of their own left of the first stage: an invisible
         # cell in the header row, then a name per row (each row is one rank below).
-        corner = dot_name("Lane names")
+        corner = dot_name(labels["diagram.lane_names"])
         header_names.append(corner)
         dot.node(corner, {"label": "", "style": "invis", "width": 1.3, "height": round(header_height, 3)})
         above = corner
@@ -343,7 +353,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
             "class": f"cjm-stage {emotion_class(stage.emotion)}",
             "id": _node_id("stage", number),
             "URL": url,
-            "tooltip": _stage_summary(stage),
+            "tooltip": _stage_summary(stage, labels),
         })
         previous = header
         for position, touchpoint in enumerate(stage.touchpoints, start=1):
@@ -359,7 +369,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
                 "class": f"cjm-touchpoint {emotion_class(touchpoint.emotion)}",
                 "id": _node_id("touchpoint", number, position),
                 "URL": url,
-                "tooltip": _touchpoint_tooltip(touchpoint, channel),
+                "tooltip": _touchpoint_tooltip(touchpoint, channel, labels),
             })
             dot.edge(previous, name, {"style": "invis", "weight": 10})
             previous = name
@@ -398,24 +408,25 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
         for left, right in pairwise(cells):  # keeps the row in stage order
             dot.edge(left, right, {"style": "invis"})
     bottom = rows[-1][1:] if rows else header_names
-    _legend(dot, journey.stages, above=bottom)
+    _legend(dot, journey.stages, above=bottom, labels=labels)
     return dot.text()
 
 
-def _legend(dot: _Dot, stages: Sequence[Stage], above: Sequence[str]) -> None:
+def _legend(dot: _Dot, stages: Sequence[Stage], above: Sequence[str],
+            labels: Mapping[str, str] = ENGLISH) -> None:
     """The key to the colours the diagram uses (and only those), under every column."""
     emotions = {s.emotion for s in stages} | {t.emotion for s in stages for t in s.touchpoints}
-    cells = "".join(f'<TD BGCOLOR="{EMOTION_FILL[e]}">{signed(e)} {EMOTION_WORDS[e]}</TD>'
+    cells = "".join(f'<TD BGCOLOR="{EMOTION_FILL[e]}">{signed(e)} {html_text(labels[f"emotion.{e}"])}</TD>'
                     for e in (-2, -1, 0, 1, 2) if e in emotions)
     if None in emotions:
-        cells += f'<TD BGCOLOR="{NO_EMOTION_FILL}">not set</TD>'
-    rows = [f'<TR><TD BORDER="0" ALIGN="LEFT"><B>Emotion</B></TD>{cells}</TR>']
+        cells += f'<TD BGCOLOR="{NO_EMOTION_FILL}">{html_text(labels["diagram.not_set"])}</TD>'
+    rows = [f'<TR><TD BORDER="0" ALIGN="LEFT"><B>{html_text(labels["lane.emotion"])}</B></TD>{cells}</TR>']
     worst = {worst_severity(s.pain_points) for s in stages} - {None}
     if worst:
         badges = "".join(
-            f'<TD BGCOLOR="{SEVERITY_FILL[w]}"><FONT COLOR="{PAIN_TEXT}">{SEVERITY_WORDS[w]}</FONT></TD>'
+            f'<TD BGCOLOR="{SEVERITY_FILL[w]}"><FONT COLOR="{PAIN_TEXT}">{html_text(labels[f"severity.{w}"])}</FONT></TD>'
             for w in ("high", "medium", "low", "none") if w in worst)
-        rows.append(f'<TR><TD BORDER="0" ALIGN="LEFT"><B>\u26a0 Pain points, worst severity</B></TD>{badges}</TR>')
+        rows.append(f'<TR><TD BORDER="0" ALIGN="LEFT"><B>\u26a0 {html_text(labels["diagram.pain_legend"])}</B></TD>{badges}</TR>')
     table = (
         f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="4" COLOR="{LINE}"'
         f' BGCOLOR="{NEUTRAL_FILL}">{"".join(rows)}</TABLE>>'
@@ -423,9 +434,7 @@ def _legend(dot: _Dot, stages: Sequence[Stage], above: Sequence[str]) -> None:
     dot.node('"Legend"', {
         "label": Html(table), "shape": "plain", "style": "", "fontsize": 12, "width": 0,
         "class": "cjm-legend", "id": "legend",
-        "tooltip": "Colours show emotion, from red (very negative) to blue (very positive);"
-        " grey means no emotion is set. A stage's badge counts its pain points and takes the"
-        " colour of the worst severity.",
+        "tooltip": labels["diagram.legend_tooltip"],
     })
     for node in above:
         dot.edge(node, '"Legend"', {"style": "invis", "weight": 0})
@@ -457,16 +466,16 @@ def _curve_graph(title: str, css_class: str, graph_id: str) -> _Dot:
     return dot
 
 
-def _axes(dot: _Dot, count: int, top: float) -> float:
+def _axes(dot: _Dot, count: int, top: float, labels: Mapping[str, str] = ENGLISH) -> float:
     """Emotion labels on the left and a grid line per level; returns the right edge."""
     right = _LEFT + (count - 1) * _STEP + _STEP / 2
     for emotion in (-2, -1, 0, 1, 2):
         y = _y(emotion)
         dot.node(dot_name(f"Emotion {signed(emotion)}"), {
-            "label": html_label(html_lines([f"{signed(emotion)} {EMOTION_WORDS[emotion]}"], size=11)),
+            "label": html_label(html_lines([f"{signed(emotion)} {labels[f'emotion.{emotion}']}"], size=11)),
             "fillcolor": EMOTION_FILL[emotion], "pos": _pos(_AXIS_X, y), "width": 1.45,
             "class": f"cjm-axis {emotion_class(emotion)}", "id": _node_id("axis", emotion + 2),
-            "tooltip": f"Emotion {emotion_text(emotion)}",
+            "tooltip": f"{labels['lane.emotion']} {emotion_text(emotion, labels)}",
         })
         ends = [dot_name(f"grid {emotion + 2} {side}") for side in ("start", "end")]
         for end, x in zip(ends, (_AXIS_X + 58, right)):
@@ -487,22 +496,22 @@ def _stage_label(dot: _Dot, name: str, stage_name: str, x: float, node_id: str,
     })
 
 
-def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl) -> str:
+def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl, labels: Mapping[str, str] = ENGLISH) -> str:
     """One persona's emotion, stage by stage, as a line; pain points as red badges.
 
     Stages without an emotion have no point (the line is dashed across the gap).
     Render with any engine: the graph sets `layout=neato` and pins every node.
     """
     journey = loaded.map
-    title = f"Emotion curve of {one_line(journey.persona.name)}"
+    title = labels["diagram.emotion_title"].format(persona=one_line(journey.persona.name))
     dot = _curve_graph(title, "cjm-emotion-curve", _node_id("curve", loaded.id))
-    _axes(dot, len(journey.stages), _y(2) + 24)
+    _axes(dot, len(journey.stages), _y(2) + 24, labels)
     points: list[tuple[int, str]] = []
     for number, stage in enumerate(journey.stages, start=1):
         x = _LEFT + (number - 1) * _STEP
         url = stage_url(stage.id)  # type: ignore[arg-type]
         _stage_label(dot, dot_name(f"Stage {number}: {stage.name}"), stage.name, x,
-                     _node_id("stage", number), url, _stage_summary(stage))
+                     _node_id("stage", number), url, _stage_summary(stage, labels))
         if stage.pain_points:
             count = len(stage.pain_points)
             fill = SEVERITY_FILL[worst_severity(stage.pain_points) or "none"]
@@ -511,18 +520,18 @@ def emotion_curve_dot(loaded: LoadedMap, stage_url: StageUrl) -> str:
                 "fillcolor": fill, "color": fill, "pos": _pos(x, 84),
                 "margin": "0.05,0.02", "height": 0.3,
                 "class": "cjm-pain", "id": _node_id("pain", number), "URL": url,
-                "tooltip": _pain_tooltip(stage, stage.pain_points),
+                "tooltip": _pain_tooltip(stage, stage.pain_points, labels),
             })
         if stage.emotion is None:
             continue
         name = dot_name(f"Stage {number}, emotion: {stage.feeling or EMOTION_WORDS[stage.emotion]}")
-        words = stage.feeling or EMOTION_WORDS[stage.emotion]
+        words = stage.feeling or labels[f"emotion.{stage.emotion}"]
         dot.node(name, {
             "label": html_label(html_lines(wrap(words, 18, 2))),
             "fillcolor": emotion_fill(stage.emotion), "pos": _pos(x, _y(stage.emotion)),
             "penwidth": 1.5, "class": f"cjm-point {emotion_class(stage.emotion)}",
             "id": _node_id("point", number), "URL": url,
-            "tooltip": f"{one_line(stage.name)}: feels {emotion_text(stage.emotion)}"
+            "tooltip": f"{one_line(stage.name)}: {_feels(stage.emotion, labels)}"
             + (f", {one_line(stage.feeling)}" if stage.feeling else ""),
         })
         points.append((number, name))
@@ -567,6 +576,7 @@ def emotion_comparison_dot(
     stage_ids_in_order: Sequence[str] = (),
     stage_names: Mapping[str, str] | None = None,
     persona_url: StageUrl | None = None,
+    labels: Mapping[str, str] = ENGLISH,
 ) -> str:
     """Several personas' emotion curves on one chart, one line style per persona.
 
@@ -577,10 +587,10 @@ def emotion_comparison_dot(
     order = _stage_order(maps, stage_ids_in_order)
     order = [s for s in order if any(st.id == s for m in maps for st in m.map.stages)]
     names = _stage_names(maps, stage_names)
-    title = "Emotion by stage, all personas"
+    title = labels["diagram.emotions_title"]
     dot = _curve_graph(title, "cjm-emotion-comparison", "emotion-comparison")
     legend_y = _y(2) + 50
-    _axes(dot, max(len(order), 1), legend_y + 20)
+    _axes(dot, max(len(order), 1), legend_y + 20, labels)
     for number, stage_id in enumerate(order, start=1):
         x = _LEFT + (number - 1) * _STEP
         _stage_label(dot, dot_name(f"Stage {number}: {names[stage_id]}"), names[stage_id], x,
@@ -616,8 +626,8 @@ def emotion_comparison_dot(
                 "class": f"cjm-point {emotion_class(stage.emotion)}",
                 "id": _node_id("point", loaded.id, stage.id),
                 "URL": url(loaded.id, stage.id),  # type: ignore[arg-type]
-                "tooltip": f"{persona} at {one_line(stage.name)}: feels"
-                f" {emotion_text(stage.emotion)}"
+                "tooltip": labels["diagram.persona_at"].format(persona=persona, stage=one_line(stage.name))
+                + f": {_feels(stage.emotion, labels)}"
                 + (f", {one_line(stage.feeling)}" if stage.feeling else ""),
             })
             points.append((position, name))
@@ -642,6 +652,7 @@ def overview_dot(
     stage_names: Mapping[str, str] | None = None,
     persona_url: StageUrl | None = None,
     stage_url: StageUrl | None = None,
+    labels: Mapping[str, str] = ENGLISH,
 ) -> str:
     """A grid: a row per persona, a column per stage, a cell where the persona has it.
 
@@ -682,10 +693,9 @@ def overview_dot(
             if stage is None:
                 continue
             words = (one_line(stage.feeling) if stage.feeling
-                     else EMOTION_WORDS.get(stage.emotion, "")  # type: ignore[arg-type]
-                     if stage.emotion is not None else "no emotion set")
-            counts = ", ".join(c for c in (_count(len(stage.touchpoints), "touchpoint"),
-                                           _count(len(stage.pain_points), "pain point")) if c)
+                     else labels[f"emotion.{stage.emotion}"] if stage.emotion is not None
+                     else labels["emotion.none"])
+            counts = _counts(stage, labels)
             dot.node(dot_name(f"Persona {row}: {persona} at {names[stage_id]}"), {
                 "label": html_label(
                     html_lines(wrap(words, 22, 2)),
@@ -695,6 +705,7 @@ def overview_dot(
                 "class": f"cjm-cell {emotion_class(stage.emotion)}",
                 "id": _node_id("cell", loaded.id, stage_id),
                 "URL": url(loaded.id, stage_id),
-                "tooltip": f"{persona} at {_stage_summary(stage)}",
+                "tooltip": labels["diagram.persona_at"].format(persona=persona,
+                                                               stage=_stage_summary(stage, labels)),
             })
     return dot.text()

@@ -319,7 +319,11 @@ _HREF_REF = re.compile(r'(href="#)([^"]*)(")')
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.DOTALL)
 _ATTR = re.compile(r'\s([\w:-]+)="([^"]*)"')
 _GRAPH_TITLE = re.compile(r'(<g id="[^"]*" class="graph[^"]*"[^>]*>)\s*<title>(.*?)</title>', re.DOTALL)
-_EDGE_TITLE = re.compile(r'(<g id="[^"]*" class="edge[^"]*">)\s*<title>.*?</title>', re.DOTALL)
+# Graphviz names every node, cluster and edge in a `<title>`: internal names ("cluster_stage_1",
+# "Stage 1, touchpoint 2: …", "a->b") that browsers show on hover and that a search index
+# without Material's `data-search-exclude` (MkDocs' own theme, other engines) would take in.
+# A node's tooltip is on its link (`xlink:title`), so nothing a reader needs goes.
+_PART_TITLE = re.compile(r'(<g id="[^"]*" class="(?:edge|node|cluster)[^"]*">)\s*<title>.*?</title>', re.DOTALL)
 _PREFIX_OK = re.compile(r"^[A-Za-z][\w.-]*$")
 
 
@@ -356,7 +360,7 @@ def inline_svg(svg: str, id_prefix: str, title: str | None = None, min_scale: fl
     found = _GRAPH_TITLE.search(svg)
     graph_title = found.group(2) if found else ""
     svg = _GRAPH_TITLE.sub(lambda m: m.group(1), svg, count=1)
-    svg = _EDGE_TITLE.sub(lambda m: m.group(1), svg)  # "a->b" says nothing to a reader
+    svg = _PART_TITLE.sub(lambda m: m.group(1), svg)
     label = xml_escape(title) if title is not None else graph_title
 
     opening = _SVG_OPEN.search(svg)
