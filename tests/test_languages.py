@@ -262,3 +262,60 @@ def test_diagrams_speak_the_language_of_their_map(tmp_path):
     assert "1 个触点" in overview and "touchpoint" not in overview
     # English stays as it was (the golden DOT files pin it).
     assert "Customer journey of Ada" in journey_dot(loaded, url, labels=en) == journey_dot(loaded, url)
+
+
+RULES = ("rules:\n  - rule: touchpoint-needs-owner\n    level: notice\n"
+         "  - rule: review-every\n    months: 6\n    level: notice\n")
+OWNED = "owner: CX team\nreviewed: 2026-01-15\n"
+
+
+def _article(site, page) -> BeautifulSoup:
+    return BeautifulSoup(read(site, page), "html.parser").find("article")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_map_health_speaks_the_site_language(tmp_path, language):
+    """The persona page's health line and the Map health page (governance, #18)."""
+    maps = {"ada.yml": OWNED + MAP, "bob.yml": MAP.replace("Ada", "Bob"), "_rules.yml": RULES}
+    site = _site(tmp_path, language, maps=maps)
+    words = load_labels(language)
+    line = _article(site, PERSONA).find(class_="cjm-health-line").get_text(" ", strip=True)
+    assert line.startswith(words("gov.line_owner", owner="CX team")), (language, line)
+    assert words("gov.line_reviewed", date="2026-01-15") in line
+    # "Order form" has no owner, and the review is older than six months.
+    assert words.plural("gov.count_notice", 2) in line
+    bob = _article(site, "journeys/bob/").find(class_="cjm-health-line").get_text(" ", strip=True)
+    assert words["gov.line_no_owner"] in bob and words["gov.line_not_reviewed"] in bob
+    health = _article(site, "journeys/health/")
+    assert health.find("h1").get_text(strip=True).rstrip("¶") == words["gov.health_title"]
+    headers = [th.get_text(strip=True) for th in health.find_all("th")]
+    for key in ("gov.map", "gov.findings", "gov.review", "gov.last_change", "gov.rule", "gov.level",
+                "gov.settings", "gov.finding"):
+        assert words[key] in headers, (language, key)
+    assert words["gov.rules_heading"] in _headings(site, "journeys/health/")
+    text = health.get_text(" ", strip=True)
+    for key in ("gov.level_notice", "gov.no_owner", "gov.not_reviewed", "gov.overdue"):
+        assert words[key] in text, (language, key)
+    if language != "en":
+        english = load_labels("en")
+        assert "Owner:" not in line and english["gov.health_title"] not in text
+        assert english["gov.rules_heading"] not in _headings(site, "journeys/health/")
+
+
+def test_a_map_language_sets_its_health_line_and_the_site_its_health_page(tmp_path):
+    maps = {"ada.yml": "lang: zh\n" + OWNED + MAP, "_rules.yml": RULES}
+    site = _site(tmp_path, "de", maps=maps)
+    line = _article(site, PERSONA).find(class_="cjm-health-line").get_text(" ", strip=True)
+    assert line.startswith("负责人：CX team") and "2 个提示" in line
+    assert _article(site, "journeys/health/").find("h1").get_text(strip=True).rstrip("¶") == "Zustand der Maps"
+
+
+def test_counts_of_the_health_views_have_a_word_for_one_and_for_many():
+    for language in LANGUAGES:
+        words = load_labels(language)
+        for key in ("gov.count_error", "gov.count_warning", "gov.count_notice", "gov.changes_intro"):
+            assert "2" in words.plural(key, 2) or language == "en" and key == "gov.changes_intro"
+    english = load_labels("en")
+    assert english.plural("gov.count_warning", 1) == "1 warning"
+    assert english.plural("gov.count_warning", 3) == "3 warnings"
+    assert english.plural("gov.changes_unreadable", 1).endswith("so its changes are not shown.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import functools
 import string
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -37,6 +38,30 @@ class Labels(dict):
 
     def __call__(self, key: str, **values: object) -> str:
         return self[key].format(**values) if values else self[key]
+
+    def plural(self, key: str, count: int, **values: object) -> str:
+        """`key_one` for one, else `key_many`, with `{count}` (and `values`) filled in."""
+        return self[f"{key}_{'one' if count == 1 else 'many'}"].format(count=count, **values)
+
+
+class Section(Mapping):
+    """The labels under one prefix, without it: templates read `G.health_title` for
+    `gov.health_title` of the page's language."""
+
+    def __init__(self, labels: Labels, prefix: str):
+        self._labels, self._prefix = labels, prefix
+
+    def __getitem__(self, key: str) -> str:
+        return self._labels[self._prefix + key]
+
+    def __iter__(self):
+        return (key[len(self._prefix):] for key in self._labels if key.startswith(self._prefix))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def plural(self, key: str, count: int, **values: object) -> str:
+        return self._labels.plural(self._prefix + key, count, **values)
 
 
 def _fields(text: str) -> set[str]:

@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from . import insight_pages, metrics, portfolio
 from .diffreport import describe
-from .governance import LABELS as GOVERNANCE_LABELS, PER_COMMIT, PER_MAP
-from .labels import ENGLISH, Labels, load_labels
+from .governance import PER_COMMIT, PER_MAP
+from .labels import ENGLISH, Labels, Section, load_labels
 from .catalog import Project
 from .diagnostics import Diagnostic
 from .links import LinkIndex, Placed, confidence
@@ -264,14 +264,15 @@ class PageBuilder:
         def diagram(persona_id: str, name: str) -> Markup:
             return Markup(self.diagrams.get((persona_id, name), ""))
 
+        labels = labels or self.labels
         return dict(
             values, paths=self.paths, link=link, url=url, diagram=diagram,
             stage_name=lambda sid: self.stage_names.get(sid, sid),
             channel_name=lambda cid: self.channel_names.get(cid, cid) if cid else "",
             options=self.options,
-            links=self.links, L=labels or self.labels, confidence=confidence, anchor=insight_pages.anchor,
+            links=self.links, L=labels, confidence=confidence, anchor=insight_pages.anchor,
             item_src=self.item_src, filter_data=lambda placed: Markup(self.filter_data(placed)),
-            gov=self.governance, G=GOVERNANCE_LABELS,
+            gov=self.governance, G=Section(labels, "gov."),  # the governance words
             health=lambda pid: self.governance.health(pid) if self.governance else None,
             describe=lambda change: Markup(describe(change, text=escape)),
         )
