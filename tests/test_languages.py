@@ -319,3 +319,44 @@ def test_counts_of_the_health_views_have_a_word_for_one_and_for_many():
     assert english.plural("gov.count_warning", 1) == "1 warning"
     assert english.plural("gov.count_warning", 3) == "3 warnings"
     assert english.plural("gov.changes_unreadable", 1).endswith("so its changes are not shown.")
+
+
+# -- a `lang:` with no words ------------------------------------------------------------------
+
+@pytest.mark.parametrize("code, near", [("zn", "zh"), ("cn", "zh"), ("ger", "de"), ("hz", "hu"),
+                                        ("ja", None), ("pt-BR", None)])
+def test_a_language_without_words_gets_a_warning_with_its_place_and_a_guess(tmp_path, caplog, code, near):
+    config = make_site(tmp_path, maps={"ada.yml": MAP + f"lang: {code}\n"},
+                       config={"theme": {"name": "material", "font": False},
+                               "plugins": ["search", {"cjm": {"diagrams": False}}]})
+    with pytest.raises(Abort):  # a warning fails --strict, as every map warning does
+        build_site(config, strict=True)
+    site = build_site(config, strict=False)
+    line = MAP.count("\n") + 1
+    hint = f" (did you mean `{near}`?)" if near else ";"
+    message = next(r.getMessage() for r in caplog.records if "`lang:" in r.getMessage())
+    assert message.startswith(f"maps/ada.yml:{line}:7: warning: `lang: {code}`: cjm has no words"
+                              " in this language"), message
+    assert hint in message and f"add `{code}.yml` to the site's `labels_dir`" in message
+    assert "Goals" in _headings(site, PERSONA)  # English, whole
+
+
+@pytest.mark.parametrize("code", ["zh-Hans", "de-CH", "EN", "hu"])
+def test_a_language_with_words_gets_no_warning(tmp_path, code):
+    _site(tmp_path, maps={"ada.yml": f"lang: {code}\n" + MAP})  # strict: a warning would fail it
+
+
+def test_a_team_file_gives_a_language_its_words_and_silences_the_warning(tmp_path, capsys, monkeypatch):
+    from cjm_plugin.cli import main
+
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "ja.yml").write_text('persona.goals: "目標"\n', encoding="utf-8")
+    site = _site(tmp_path / "site", maps={"ada.yml": "lang: ja\n" + MAP},
+                 options={"labels_dir": "../labels"})
+    assert "目標" in _headings(site, PERSONA)
+    # `cjm validate` reads the site's labels_dir too, and warns without it.
+    monkeypatch.chdir(tmp_path / "site")
+    assert main(["validate", "--strict"]) == 0
+    (tmp_path / "site" / "mkdocs.yml").write_text("site_name: x\nplugins: [search, cjm]\n", encoding="utf-8")
+    assert main(["validate", "--strict"]) == 1
+    assert "maps/ada.yml:1:7: warning: `lang: ja`" in capsys.readouterr().out

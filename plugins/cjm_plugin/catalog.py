@@ -14,6 +14,7 @@ from typing import Iterable
 
 from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
+from .labels import LANGUAGES
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
 from .links import check_links
@@ -202,14 +203,16 @@ class _ModelCache:
 
 
 def load_project(paths: Iterable[Path], base: Path | None = None, cache: Path | None = None,
-                 top: Path | None = None) -> Project:
+                 top: Path | None = None, languages: list[str] | None = None) -> Project:
     """Load and check every map under `paths`; never raises for bad input.
 
     With `cache` (a folder; the plugin passes its cache folder), unchanged valid maps are not
     parsed again (see _ModelCache). `top`: the highest folder whose `_vocabulary.yml` applies
-    (see `vocabulary_folders`)."""
+    (see `vocabulary_folders`). `languages`: those with label files, for `lang:` (default: the
+    shipped ones; labels.languages adds a team's)."""
     with gc_paused():
-        return _load_project(paths, base, _ModelCache(cache) if cache is not None else None, top)
+        return _load_project(paths, base, _ModelCache(cache) if cache is not None else None, top,
+                             tuple(languages or LANGUAGES))
 
 
 def _load_vocabularies(project: Project, folders: Iterable[Path], base: Path
@@ -239,7 +242,7 @@ def _load_vocabularies(project: Project, folders: Iterable[Path], base: Path
 
 
 def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache | None,
-                  top: Path | None) -> Project:
+                  top: Path | None, languages: tuple[str, ...] = LANGUAGES) -> Project:
     base = Path(os.path.abspath(base or Path.cwd()))
     top = Path(os.path.abspath(top)) if top is not None else None
     paths = [Path(p) for p in paths]
@@ -292,7 +295,7 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
             project.diagnostics.extend(messages)
             if loaded is None:
                 continue
-            checked = check_map(loaded, vocabulary, vocabulary_file)
+            checked = check_map(loaded, vocabulary, vocabulary_file, languages)
             project.diagnostics.extend(checked)
             if any(m.is_error for m in checked):
                 continue

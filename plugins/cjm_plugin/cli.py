@@ -50,7 +50,7 @@ def _validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path("maps")]
     if not _check_paths(paths, defaulted=not args.paths):
         return 2
-    project = load_project(paths)
+    project = load_project(paths, languages=_languages(args))
     for diagnostic in project.diagnostics:
         print(format_github(diagnostic) if args.format == "github" else diagnostic)
     errors, warnings = len(project.errors), len(project.warnings)
@@ -421,6 +421,22 @@ def _labels(folder: Path | None, language: str | None):
     except LabelsError as error:
         print(f"cjm: {error}", file=sys.stderr)
         return None
+
+
+def _languages(args: argparse.Namespace) -> list[str]:
+    """The languages with words for `lang:`: the shipped ones and those of the site's
+    `labels_dir`, when a site configuration is here (`cjm validate` runs without one too)."""
+    from .labels import languages
+
+    from .site_config import SiteConfigError, find_config, load_config
+
+    path = find_config(Path("."), getattr(args, "config", None))
+    try:
+        config = load_config(path, getattr(args, "engine", None)) if path is not None else None
+    except SiteConfigError:
+        config = None  # `cjm validate --site` says what is wrong with it
+    args = argparse.Namespace(**{"lang": None, "labels_dir": None, **vars(args)})
+    return languages(_language_settings(args, config)[1])
 
 
 def _language_settings(args: argparse.Namespace, config) -> tuple[str | None, Path | None]:  # noqa: ANN001

@@ -160,3 +160,36 @@ def load_labels(language: str | None = None, team_dir: Path | None = None) -> La
 
 
 ENGLISH = load_labels(FALLBACK)
+
+# Codes people type for a shipped language that are not Material's (ISO 639-2, countries).
+ALIASES = {"cn": "zh", "chi": "zh", "zho": "zh", "ger": "de", "deu": "de", "fre": "fr",
+           "fra": "fr", "sp": "es", "spa": "es", "hun": "hu", "eng": "en", "gb": "en", "uk": "en"}
+
+
+def languages(team_dir: Path | None = None) -> list[str]:
+    """The languages that have words: the shipped ones, then the team's files (`ja.yml`)."""
+    found = list(LANGUAGES)
+    if team_dir is not None and team_dir.is_dir():
+        for path in sorted(team_dir.iterdir()):
+            if path.suffix in (".yml", ".yaml") and path.stem not in found:
+                found.append(path.stem)
+    return found
+
+
+def has_words(language: str, known: list[str] | tuple[str, ...]) -> bool:
+    """Whether `language` (or its base: `zh-Hans` -> `zh`) has a label file in `known`."""
+    lower = {code.lower() for code in known}
+    steps = chain(language)
+    return len(steps) == 1 or any(step.lower() in lower for step in steps[1:])
+
+
+def suggest_language(language: str, known: list[str] | tuple[str, ...]) -> str | None:
+    """The language `language` was probably meant to be: `zn` -> `zh`, `ger` -> `de`."""
+    base = chain(language)[-1].split("-")[0].lower()
+    if ALIASES.get(base) in known:
+        return ALIASES[base]
+    # Two-letter codes are one letter apart from many others: a shared first letter decides.
+    scored = [(difflib.SequenceMatcher(None, base, code.lower()).ratio()
+               + (0.25 if code[:1].lower() == base[:1] else 0), code) for code in known]
+    score, code = max(scored, default=(0.0, None))
+    return code if score >= 0.5 else None

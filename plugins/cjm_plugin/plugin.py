@@ -32,7 +32,7 @@ from .catalog import Project, load_project
 from .diagnostics import Diagnostic, short, visible
 from .embeds import notice
 from .generate import generated_by_cjm
-from .labels import LabelsError
+from .labels import LabelsError, languages
 from .last_good import LastGoodMaps
 from .markdown_ext import CjmExtension, PageContext, is_cjm
 from .nav import NAV_MODES, NavSection, journeys_nav, nav_mode
@@ -257,7 +257,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.site = None
         if self.site_options is None:  # on_config failed while serving, and said why
             raise PluginError("cjm: no maps could be read (see the error above)")
-        project = load_project([self.maps_dir], base=self.root, cache=self.cache_dir, top=self.maps_dir)
+        project = load_project([self.maps_dir], base=self.root, cache=self.cache_dir, top=self.maps_dir,
+                               languages=languages(self.site_options.pages.labels_dir))
         # Positions only place the messages, which exist by now; kept, they would stay in
         # memory through the whole build (a quarter of a 200-persona build's peak over the
         # same site without cjm: bench/README.md).

@@ -24,7 +24,7 @@ from .catalog import load_project
 from .diagnostics import short
 from .generate import GenerateError, site_files, write_site
 from .last_good import LastGoodMaps, folder_state
-from .labels import LabelsError
+from .labels import LabelsError, languages
 from .pages import PageOptions
 from .site import SiteOptions, build_site
 from .generated_extras import NAV_FILE, edit_link, edit_url, nav_files
@@ -69,7 +69,8 @@ class Generator:
 
     def run(self) -> bool:
         s = self.settings
-        project = load_project([s.maps], cache=s.cache_dir, top=s.maps if s.maps.is_dir() else None)
+        project = load_project([s.maps], cache=s.cache_dir, top=s.maps if s.maps.is_dir() else None,
+                               languages=languages(s.labels_dir))
         for diagnostic in project.diagnostics:
             self.warn(str(diagnostic))
         errors = project.errors
