@@ -274,7 +274,7 @@ class PageBuilder:
             item_src=self.item_src, filter_data=lambda placed: Markup(self.filter_data(placed)),
             gov=self.governance, G=Section(labels, "gov."),  # the governance words
             health=lambda pid: self.governance.health(pid) if self.governance else None,
-            describe=lambda change: Markup(describe(change, text=escape)),
+            describe=lambda change: Markup(describe(change, text=escape, labels=labels)),
         )
 
     def item_src(self, placed: Placed) -> tuple[str, str]:
