@@ -296,8 +296,12 @@ def test_map_health_speaks_the_site_language(tmp_path, language):
     text = health.get_text(" ", strip=True)
     for key in ("gov.level_notice", "gov.no_owner", "gov.not_reviewed", "gov.overdue"):
         assert words[key] in text, (language, key)
+    # The navigation's section of the pages across personas, with the health page in it.
+    nav = BeautifulSoup(read(site, "journeys/health/"), "html.parser").find("nav", class_="md-nav--primary")
+    assert words["nav.across"] in nav.get_text(" ", strip=True)
     if language != "en":
         english = load_labels("en")
+        assert english["nav.across"] not in nav.get_text(" ", strip=True)
         assert "Owner:" not in line and english["gov.health_title"] not in text
         assert english["gov.rules_heading"] not in _headings(site, "journeys/health/")
 

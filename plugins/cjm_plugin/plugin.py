@@ -376,7 +376,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
 
         mode = nav_mode(self.config.nav, len(self.generated), len(self.site.project.maps))
         tree = journeys_nav(self.site.project, self.paths, mode, self.config.nav_title,
-                            lambda src: page(src) is not None)
+                            lambda src: page(src) is not None, self.site.builder.labels["nav.across"])
         return _mkdocs_section(tree, page) if tree is not None else None
 
     # -- generated pages: finished HTML kept away from Markdown ---------------------------
