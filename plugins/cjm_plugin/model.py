@@ -523,6 +523,12 @@ class JourneyMap(_Model):
     state: Literal["current", "future"] = Field(
         "current", description="`current` (as is) or `future` (to be)."
     )
+    compares_to: Slug | None = Field(
+        None,
+        description="The persona id of the map this one is a variant of (a future-state map"
+        " names its current-state map): both pages link to each other and overlay their"
+        " emotion curves, and the journeys index shows them together.",
+    )
     lanes: list[Lane] = Field(
         default_factory=list,
         description="Internal rows (service blueprint), for example CX or Production.",
