@@ -414,3 +414,9 @@ from .insight_assets import INSIGHT_SCRIPT, INSIGHT_STYLESHEET  # noqa: E402
 
 STYLESHEET += INSIGHT_STYLESHEET
 SCRIPT += INSIGHT_SCRIPT
+
+# The journeys index, the emotion charts, the stage pages across personas and the backlog.
+from .view_assets import BACKLOG_SCRIPT, VIEW_STYLESHEET  # noqa: E402
+
+STYLESHEET += VIEW_STYLESHEET
+SCRIPT += BACKLOG_SCRIPT

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 import jinja2
 from markupsafe import Markup
 
-from . import insight_pages, metrics, portfolio
+from . import insight_pages, metrics, overview, portfolio
 from .catalog import Project
 from .diagnostics import Diagnostic
 from .links import LinkIndex, Placed, confidence
@@ -47,6 +47,9 @@ class PageOptions:
 
 # Opportunity statuses in the order a backlog reads; others follow alphabetically.
 STATUS_ORDER = ("in progress", "planned", "idea", "done")
+
+# The index overlays the emotion curves of this many personas at most: more are a tangle.
+COMPARED_PERSONAS = 8
 
 # Diagram fragments by (persona id or "", diagram name); missing ones are skipped.
 Diagrams = Mapping[tuple[str, str], str]
@@ -305,17 +308,96 @@ class PageBuilder:
         return pages
 
     def index_page(self) -> GeneratedPage:
-        rows = []
-        for loaded in self.project.maps:
-            stages = loaded.map.stages
-            rows.append(dict(
-                map=loaded,
-                touchpoints=sum(len(s.touchpoints) for s in stages),
-                average=average(s.emotion for s in stages),
-                by_stage={s.id: s for s in stages},
+        from . import emotion_charts  # here: it imports canvas.py, which imports this module
+
+        src = self.paths.index
+        groups = [[self._index_row(loaded) for loaded in group]
+                  for group in overview.groups(self.project.maps)]
+        maps = [row["map"] for group in groups for row in group]
+        shared = self.shared_stage_ids()
+        columns = [emotion_charts.Column(sid, self.stage_names.get(sid, sid),
+                                         self._url(src, self.paths.shared_stage(sid)) if sid in shared else "")
+                   for sid in self.order]
+        heat_rows = [emotion_charts.HeatRow(
+            m.id, m.map.persona.name, self._url(src, self.paths.persona(m.id)),
+            {s.id: s for s in m.map.stages},
+            lambda sid, pid=m.id: self._url(src, self.paths.stage(pid, sid))) for m in maps]
+        heatmap = emotion_charts.heatmap_svg(heat_rows, columns, "Emotion by persona and stage",
+                                             id_prefix="cjm-index-heatmap-") if maps else ""
+        compared = maps[:COMPARED_PERSONAS]
+        series = [self._series(m, src, style=n) for n, m in enumerate(compared)]
+        curve = emotion_charts.curve_svg(emotion_charts.CurveChart(
+            "Emotion by stage, all personas",
+            [c for c in columns if any(c.id in s.stages for s in series)], series,
+            id_prefix="cjm-index-curve-")) if len(compared) > 1 else ""
+        return self._render("index.md.j2", src, groups=groups, order=self.order,
+                            problems=self.problems, heatmap=Markup(heatmap),
+                            curve=Markup(curve), curve_legend=Markup(emotion_charts.series_legend(series)),
+                            emotion_legend=Markup(emotion_charts.emotion_legend()),
+                            all_compared=len(compared) == len(maps), compared_count=len(compared),
+                            persona_count=len(maps))
+
+    def _url(self, page_src: str, target: str, anchor: str = "") -> str:
+        """A link from the page at `page_src` for finished HTML (SVG, raw blocks)."""
+        url = url_link(page_src, target, self.options.use_directory_urls)
+        return escape(f"{url}#{anchor}" if anchor else url)
+
+    def _index_row(self, loaded: LoadedMap) -> dict:
+        from .emotion_charts import sparkline_svg
+
+        stages = loaded.map.stages
+        return dict(
+            map=loaded, variant_of=loaded.map.compares_to,
+            summary=overview.first_sentence(loaded.map.persona.summary),
+            touchpoints=sum(len(s.touchpoints) for s in stages),
+            average=average(s.emotion for s in stages),
+            sparkline=Markup(sparkline_svg(stages, loaded.map.persona.name)),
+        )
+
+    def _series(self, loaded: LoadedMap, page_src: str, style: int):
+        from .emotion_charts import Series
+
+        return Series(loaded.id, loaded.map.persona.name, {s.id: s for s in loaded.map.stages},
+                      lambda sid: self._url(page_src, self.paths.stage(loaded.id, sid)), style,
+                      persona_href=self._url(page_src, self.paths.persona(loaded.id)))
+
+    def emotion_curve(self, loaded: LoadedMap, page_src: str) -> Markup:
+        """One persona's emotion curve (the `emotion` embed), points in their emotion's colour."""
+        from . import emotion_charts
+
+        series = self._series(loaded, page_src, style=0)
+        columns = [emotion_charts.Column(s.id, s.name, series.href(s.id)) for s in loaded.map.stages]
+        svg = emotion_charts.curve_svg(emotion_charts.CurveChart(
+            f"Emotion curve of {loaded.map.persona.name}", columns, [series],
+            id_prefix=f"cjm-{loaded.id}-curve-{slugify(page_src)}-", colour_by_emotion=True))
+        return Markup(chart_block(svg, "cjm-emotion-chart", f"Emotion curve of {loaded.map.persona.name}"))
+
+    def comparisons(self, loaded: LoadedMap, page_src: str) -> list[dict]:
+        """The maps `loaded` is compared with (`compares_to`, both ways), each with the two
+        emotion curves overlaid and the stages whose emotion changed."""
+        from . import emotion_charts
+
+        found = []
+        for other in overview.variants(self.project.maps).get(loaded.id, []):
+            base, variant = (other, loaded) if loaded.map.compares_to == other.id else (loaded, other)
+            changes = overview.changed_stages(base, variant)
+            changed = {c.stage_id: c.note for c in changes}
+            pair = [base, variant]
+            series = [self._series(m, page_src, style=1 if m is base else 0) for m in pair]
+            for one, m in zip(series, pair):
+                if m.map.state not in one.name.lower():  # "Online shopper (future state)" says it
+                    one.name = f"{one.name} ({m.map.state} state)"
+            columns = [emotion_charts.Column(sid, self.stage_names.get(sid, sid), changed=changed.get(sid, ""))
+                       for sid in overview.ordered_stage_ids(self.order, pair)]
+            svg = emotion_charts.curve_svg(emotion_charts.CurveChart(
+                f"Emotion by stage: {base.map.persona.name} and {variant.map.persona.name}", columns, series,
+                id_prefix=f"cjm-{loaded.id}-compare-{other.id}-"))
+            found.append(dict(
+                other=other, base=base, variant=variant, changes=changes,
+                chart=Markup(chart_block(svg, "cjm-compare-chart", "Emotion curves compared")),
+                legend=Markup(emotion_charts.series_legend(series)),
             ))
-        return self._render("index.md.j2", self.paths.index, rows=rows, order=self.order,
-                            shared=self.shared_stage_ids(), problems=self.problems)
+        return found
 
     def canvas(self, loaded: LoadedMap, page_src: str, page: bool = False) -> Markup:
         """The journey canvas of `loaded`, its stage links relative to the page at `page_src`."""
@@ -332,7 +414,7 @@ class PageBuilder:
         return self._render("persona.md.j2", src, loaded, m=loaded.map,
                             pid=loaded.id, canvas=self.canvas(loaded, src, page=True),
                             problems=self._problems_for(loaded),
-                            funnel=self.funnel(loaded, src),
+                            funnel=self.funnel(loaded, src), comparisons=self.comparisons(loaded, src),
                             metric_rows=[(s, metric) for s in loaded.map.stages for metric in s.metrics])
 
     def funnel(self, loaded: LoadedMap, page_src: str) -> Markup:
@@ -367,7 +449,13 @@ class PageBuilder:
             (s for s in self.project.vocabulary.stages if s.id == stage_id), None
         ) if self.project.vocabulary else None
         return self._render("shared_stage.md.j2", self.paths.shared_stage(stage_id),
-                            stage_id=stage_id, entries=entries, shared_info=vocabulary_stage)
+                            stage_id=stage_id, entries=entries, shared_info=vocabulary_stage,
+                            lanes_of=self.stage_lanes)
+
+    @staticmethod
+    def stage_lanes(loaded: LoadedMap, stage: Stage) -> list[tuple[object, list[str]]]:
+        """The map's blueprint lanes that have something at `stage`, in the map's order."""
+        return [(lane, stage.lanes[lane.id]) for lane in loaded.map.lanes if stage.lanes.get(lane.id)]
 
     def touchpoints_page(self) -> GeneratedPage:
         rows = self.touchpoint_rows()

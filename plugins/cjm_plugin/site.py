@@ -16,8 +16,7 @@ from .assets import SCRIPT, STYLESHEET
 from .catalog import Project, code_version, gc_paused
 from .diagnostics import Diagnostic
 from .load import LoadedMap
-from .diagrams import (Renderer, RenderRequest, emotion_comparison_dot, emotion_curve_dot,
-                       html_block, journey_dot, overview_dot)
+from .diagrams import Renderer, RenderRequest, html_block, journey_dot
 from .pages import GeneratedPage, PageBuilder, PageOptions, stage_order
 from .store import STORE_FORMAT, FileStore, StoredFile
 from .text import escape
@@ -136,25 +135,15 @@ def _stage_token(persona_id: str, stage_id: str) -> str:
     return f"cjm:stage/{persona_id}/{stage_id}"
 
 
-def _diagram_sources(project: Project, names: dict[str, str], maps: list[LoadedMap] | None = None,
-                     site_wide: bool = True) -> list[tuple[str, str, str]]:
-    """(persona id, diagram name, DOT) in a stable order: the two site-wide charts (unless
-    `site_wide` is false), then the journey and emotion curve of each of `maps` (default: all)."""
-    sources: list[tuple[str, str, str]] = []
-    order = stage_order(project)
-    shared = {sid for sid in order if sum(1 for m in project.maps for s in m.map.stages if s.id == sid) >= 2}
-    if project.maps and site_wide:
-        persona = lambda pid: f"cjm:persona/{pid}/"  # noqa: E731 - small URL callbacks
-        column = lambda sid: f"cjm:shared//{sid}" if sid in shared else None  # noqa: E731
-        sources.append(("", "overview", overview_dot(project.maps, order, _stage_token, names,
-                                                      persona_url=persona, stage_url=column)))
-        sources.append(("", "emotions", emotion_comparison_dot(project.maps, _stage_token, order, names,
-                                                               persona_url=persona)))
+def _diagram_sources(project: Project, maps: list[LoadedMap] | None = None) -> list[tuple[str, str, str]]:
+    """(persona id, diagram name, DOT) in a stable order: the journey of each of `maps`
+    (default: all). The emotion charts and the index heatmap need no `dot`
+    (emotion_charts.py)."""
     channels = {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
+    sources: list[tuple[str, str, str]] = []
     for loaded in project.maps if maps is None else maps:
         stage = lambda sid, pid=loaded.id: _stage_token(pid, sid)  # noqa: E731
         sources.append((loaded.id, "journey", journey_dot(loaded, stage, channels)))
-        sources.append((loaded.id, "emotion", emotion_curve_dot(loaded, stage)))
     return sources
 
 
@@ -173,16 +162,12 @@ def _renderer(site: SiteBuild, options: SiteOptions) -> Renderer | None:
     return None
 
 
-# The diagrams generated pages show are drawn with them. A persona's emotion curve is not
-# on its page any more (the canvas draws the curve in the journey's own columns): its DOT
-# is offered for download and it is drawn only when an embed asks for it.
-_PAGE_DIAGRAMS = frozenset({"overview", "emotions", "journey"})
+# The diagrams generated pages show are drawn with them.
+_PAGE_DIAGRAMS = frozenset({"journey"})
 
 
-# The journey fits its column (6 stages keep 12 px text on a full-width page); the charts
-# across personas sit in a narrow column and would shrink to unreadable: they keep 85% of
-# their size and scroll sideways.
-_MIN_SCALE = {"overview": 0.85, "emotions": 0.85, "emotion": 0.85}
+# The journey fits its column (6 stages keep 12 px text on a full-width page).
+_MIN_SCALE: dict[str, float] = {}
 
 
 def _download_src(paths: SitePaths, persona_id: str, name: str) -> str:
@@ -237,7 +222,7 @@ def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic
             _build_into_store(site, options, renderer, store, problems or [])
         return site
     if renderer is not None:
-        site.assets += _draw_for_pages(site, renderer, _diagram_sources(project, site.builder.stage_names))
+        site.assets += _draw_for_pages(site, renderer, _diagram_sources(project))
     site.pages = site.builder.build()
     site.assets += [Asset(options.pages.paths.stylesheet, STYLESHEET),
                     Asset(options.pages.paths.script, SCRIPT)]
@@ -268,7 +253,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
         loaded = project.by_id(pid) if pid else None
         if renderer is None or (pid and loaded is None):
             return None
-        sources = _diagram_sources(project, names, [loaded] if loaded else [], site_wide=not pid)
+        sources = _diagram_sources(project, [loaded] if loaded else [])
         _render_diagrams(site, renderer, [s for s in sources if s[1] == name])
         return site.diagrams.get((pid, name))
 
@@ -324,7 +309,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     if renderer is not None and project.maps and any(owner is not None for _, owner in stale):
         # One batch, so that `dot` runs in parallel across every map that changed.
         maps = [loaded for loaded, owner in stale if loaded is not None]
-        diagram_sources = _diagram_sources(project, names, maps, site_wide=any(o == "" for _, o in stale))
+        diagram_sources = _diagram_sources(project, maps)
         site.assets = _draw_for_pages(site, renderer, diagram_sources)
     downloads = {asset.src: asset.content for asset in site.assets}
     pages: list[StoredFile] = []
@@ -352,7 +337,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     site.files = pages + assets
 
 
-_DIAGRAM_NAMES = {False: ("overview", "emotions"), True: ("journey", "emotion")}
+_DIAGRAM_NAMES: dict[bool, tuple[str, ...]] = {False: (), True: ("journey",)}
 
 
 class _PageDiagrams:
