@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -93,6 +94,13 @@ def format_emotion(value: int | None, confidence: str | None = None) -> Markup:
     )
 
 
+def link_name(url: str, limit: int = 48) -> str:
+    """A link named by its target: `jira.example.com/browse/CX-12`, not "link"."""
+    name = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", str(url).strip(), flags=re.I).rstrip("/")
+    name = name or str(url)
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
 def average(values: Iterable[int | None]) -> float | None:
     known = [v for v in values if v is not None]
     return round(sum(known) / len(known), 1) if known else None
@@ -163,6 +171,7 @@ class PageBuilder:
             number=format_number,
             measure=format_measure,
             emotion=format_emotion,
+            link_name=link_name,
             metric_status=metrics.status,
             gap=metrics.format_gap,
             # Finished HTML (canvas, diagrams) that an adapter may keep away from Markdown.
@@ -259,7 +268,7 @@ class PageBuilder:
         for row in self.item_rows("opportunities"):
             opportunities.setdefault(row["item"].status, []).append(row)
         pain_groups = [
-            ((severity or "severity not set").capitalize(), pains[severity])
+            ((severity or "not rated").capitalize(), pains[severity])
             for severity in sorted(pains, key=SEVERITY_ORDER.__getitem__)
         ]
         known = {status: rank for rank, status in enumerate(STATUS_ORDER)}
@@ -475,8 +484,59 @@ class PageBuilder:
 
     def backlog_page(self) -> GeneratedPage:
         pain_groups, opportunity_groups = self.backlog_groups()
+        rows = [r for _, group in pain_groups + opportunity_groups for r in group]
         return self._render("backlog.md.j2", self.paths.backlog, pain_groups=pain_groups,
-                            opportunity_groups=opportunity_groups)
+                            opportunity_groups=opportunity_groups,
+                            filter_options=Markup(escape(json.dumps(self.backlog_options(rows), ensure_ascii=False))),
+                            row_data=lambda row: Markup(self.backlog_data(row)),
+                            pain_count=sum(len(g) for _, g in pain_groups),
+                            opportunity_count=sum(len(g) for _, g in opportunity_groups), order=self.order)
+
+    def backlog_values(self, row: dict) -> dict[str, list[str]]:
+        """What the backlog's filters match a row by. A pain point has an owner and a status
+        through the opportunities that address it; an opportunity a severity through the
+        pain points it addresses."""
+        item = row["item"]
+        if hasattr(item, "severity"):
+            related = [o.item for o in self.links.addressed_by(item)]
+            severity, owners, statuses = [item.severity or ""], [o.owner for o in related], [o.status for o in related]
+        else:
+            severity = [p.item.severity for p in self.links.addresses(item)]
+            owners, statuses = [item.owner], [item.status or ""]
+        return dict(persona=[row["map"].id], stage=[row["stage"].id],
+                    owner=list(dict.fromkeys(o for o in owners if o)),
+                    severity=list(dict.fromkeys(s for s in severity if s is not None)),
+                    status=list(dict.fromkeys(s for s in statuses if s is not None)))
+
+    def backlog_data(self, row: dict) -> str:
+        """The row's `data-cjm-*` attributes (values joined by `|`)."""
+        return " ".join(f'data-cjm-{key}="{escape("|".join(values))}"'
+                        for key, values in self.backlog_values(row).items())
+
+    def backlog_options(self, rows: list[dict]) -> dict[str, list[list[str]]]:
+        """The choices of each filter, in reading order: [value, label] pairs."""
+        seen: dict[str, dict[str, str]] = {k: {} for k in ("persona", "stage", "owner", "severity", "status")}
+        for row in rows:
+            for key, values in self.backlog_values(row).items():
+                for value in values:
+                    seen[key].setdefault(value, value)
+        personas = {m.id: m.map.persona.name for m in self.project.maps}
+        severity_rank = {"high": 0, "medium": 1, "low": 2, "": 3}
+        status_rank = {status: n for n, status in enumerate(STATUS_ORDER)}
+        order = {
+            "persona": lambda v: personas.get(v, v).lower(),
+            "stage": lambda v: (self.order.index(v) if v in self.order else len(self.order), v),
+            "owner": str.lower,
+            "severity": lambda v: severity_rank.get(v, 4),
+            "status": lambda v: (v == "", status_rank.get(v.lower(), len(status_rank)), v.lower()),
+        }
+        label = {
+            "persona": lambda v: personas.get(v, v), "stage": lambda v: self.stage_names.get(v, v),
+            "severity": lambda v: (v or "not rated").capitalize(),
+            "status": lambda v: (v or "status not set").capitalize(),
+        }
+        return {key: [[v, label.get(key, str)(v)] for v in sorted(values, key=order[key])]
+                for key, values in seen.items()}
 
     def portfolio_page(self) -> GeneratedPage:
         src = self.paths.portfolio

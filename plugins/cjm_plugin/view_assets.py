@@ -98,7 +98,178 @@ VIEW_STYLESHEET = (
 .cjm-across-none { color: var(--md-default-fg-color--light, #666); font-style: italic; }
 .cjm-across-part { border-top: 1px solid var(--md-default-fg-color--lightest, #eee); margin-top: .4em; }
 .cjm-across .cjm-severity { font-size: max(12px, .62rem); text-transform: uppercase; letter-spacing: .03em; }
+/* The backlog: filters in a row, sort buttons in the column titles with the order shown. */
+.cjm-backlog-filters { display: flex; flex-wrap: wrap; align-items: center; gap: .5em 1em; margin: 1em 0;
+  padding: .6em .8em; border: 1px solid var(--md-default-fg-color--lightest, #e0e0e0); border-radius: 6px;
+  font-size: max(12px, .7rem); }
+.cjm-backlog-filters[hidden], .cjm-backlog-group[hidden], .md-typeset [hidden] { display: none !important; }
+.cjm-backlog-filters label { display: inline-flex; gap: .4em; align-items: center; font-weight: 600; }
+.cjm-backlog-filters select, .cjm-filter-reset { font: inherit; padding: .2em .35em; max-width: 13em;
+  color: var(--md-default-fg-color, inherit); background: var(--md-default-bg-color, #fff);
+  border: 1px solid var(--md-default-fg-color--lighter, #bbb); border-radius: 4px; }
+.cjm-filter-reset { cursor: pointer; }
+.md-typeset .cjm-backlog-filters .cjm-filter-count { flex-basis: 100%; margin: 0; color: var(--md-default-fg-color--light, #555); }
+.cjm-backlog-group { overflow-x: auto; margin: .4em 0 1.2em; }
+.md-typeset table.cjm-backlog-table { display: table; width: 100%; border-collapse: collapse; font-size: max(12px, .7rem); }
+.md-typeset table.cjm-backlog-table th, .md-typeset table.cjm-backlog-table td { padding: .5em .6em; vertical-align: top;
+  border-bottom: 1px solid var(--md-default-fg-color--lightest, #e0e0e0); text-align: left; }
+.md-typeset table.cjm-backlog-table td:first-child { min-width: 14em; }
+.md-typeset table.cjm-backlog-table th { font-weight: 700; white-space: nowrap; }
+.cjm-sort { font: inherit; font-weight: 700; color: inherit; background: none; border: 0; padding: 0; cursor: pointer;
+  display: inline-flex; gap: .3em; align-items: baseline; }
+.cjm-sort:focus-visible { outline: 2px solid var(--md-accent-fg-color, #526cfe); outline-offset: 2px; }
+.cjm-sort-mark::after { content: "\\2195"; color: var(--md-default-fg-color--lighter, #aaa); }
+th[aria-sort="ascending"] .cjm-sort-mark::after { content: "\\25B2"; color: var(--md-accent-fg-color, #526cfe); }
+th[aria-sort="descending"] .cjm-sort-mark::after { content: "\\25BC"; color: var(--md-accent-fg-color, #526cfe); }
+.md-typeset ul.cjm-related { margin: 0; padding-left: 1em; }
+.md-typeset ul.cjm-related li { margin: 0 0 .2em; }
+.cjm-status { color: var(--md-default-fg-color--light, #555); font-size: .9em; }
+.cjm-external { overflow-wrap: anywhere; font-size: .9em; }
+@media (max-width: 44.9375em) {
+  /* A phone: each row a block of its own, every cell labelled by its column. */
+  .md-typeset table.cjm-backlog-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .md-typeset table.cjm-backlog-table, .md-typeset table.cjm-backlog-table tbody,
+  .md-typeset table.cjm-backlog-table tr, .md-typeset table.cjm-backlog-table td { display: block; width: auto; }
+  .md-typeset table.cjm-backlog-table tr { padding: .5em 0; border-bottom: 1px solid var(--md-default-fg-color--lighter, #ccc); }
+  .md-typeset table.cjm-backlog-table tr[hidden] { display: none; }
+  .md-typeset table.cjm-backlog-table td { border: 0; padding: .15em 0; }
+  .md-typeset table.cjm-backlog-table td:first-child { min-width: 0; font-weight: 600; }
+  .md-typeset table.cjm-backlog-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 600;
+    color: var(--md-default-fg-color--light, #555); }
+  .md-typeset table.cjm-backlog-table td:empty { display: none; }
+}
 .cjm-heatmap-chart svg, .cjm-curve-chart-block svg, .cjm-compare-chart svg, .cjm-emotion-chart svg { width: 100%; }
 """
 )
-BACKLOG_SCRIPT = ""
+
+# The backlog: filters (persona, stage, owner, severity, status) and sorting by any column.
+# Without JavaScript the form stays hidden and the grouped tables read as they are. The
+# choices come in the form's `data-cjm-backlog-filters` (JSON, in reading order); each row
+# carries `data-cjm-<filter>` values joined by `|`. The choice is kept in the address
+# (`?persona=…&severity=high`), so a filtered backlog can be shared as a link.
+BACKLOG_SCRIPT = """\
+(function () {
+  var KEYS = ["persona", "stage", "owner", "severity", "status"];
+  var WORDS = {persona: "Persona", stage: "Stage", owner: "Owner", severity: "Severity", status: "Status"};
+  function text(cell) {
+    return ((cell && (cell.getAttribute("data-cjm-sort") || cell.textContent)) || "").trim().toLowerCase();
+  }
+  function setUpSorting(table, article) {
+    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    heads.forEach(function (th, column) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "cjm-sort";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      var mark = document.createElement("span");
+      mark.className = "cjm-sort-mark";
+      mark.setAttribute("aria-hidden", "true");
+      button.appendChild(mark);
+      th.appendChild(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        var up = th.getAttribute("aria-sort") !== "ascending";
+        // Every table of the section (all pain points, all opportunities) sorts alike.
+        var section = table.closest("[data-cjm-section]").getAttribute("data-cjm-section");
+        article.querySelectorAll("[data-cjm-section='" + section + "'] table").forEach(function (other) {
+          sortTable(other, column, up);
+        });
+      });
+    });
+  }
+  function sortTable(table, column, up) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, n) {
+      th.setAttribute("aria-sort", n === column ? (up ? "ascending" : "descending") : "none");
+    });
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.forEach(function (row, n) { if (!row.dataset.cjmPlace) row.dataset.cjmPlace = n; });
+    rows.sort(function (a, b) {
+      var x = text(a.cells[column]), y = text(b.cells[column]);
+      if (x === y) return a.dataset.cjmPlace - b.dataset.cjmPlace;
+      if (x === "") return 1;  // empty cells last, either way
+      if (y === "") return -1;
+      return (x < y ? -1 : 1) * (up ? 1 : -1);
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  }
+  function setUpFilters(form) {
+    var article = form.closest("article") || document;
+    var options = JSON.parse(form.getAttribute("data-cjm-backlog-filters"));
+    var rows = Array.prototype.slice.call(article.querySelectorAll(".cjm-backlog-group tr[data-cjm-persona]"));
+    var params = new URLSearchParams(window.location.search);
+    var selects = {};
+    var count = document.createElement("p");
+    count.className = "cjm-filter-count";
+    count.setAttribute("aria-live", "polite");
+    KEYS.forEach(function (key) {
+      if (!options[key] || options[key].length < 2) return;  // nothing to choose between
+      var label = document.createElement("label");
+      label.appendChild(document.createTextNode(WORDS[key] + " "));
+      var select = document.createElement("select");
+      select.name = key;
+      select.add(new Option("All", ""));
+      options[key].forEach(function (choice) { select.add(new Option(choice[1], choice[0] === "" ? "-" : choice[0])); });
+      var wanted = params.get(key);
+      if (wanted !== null) select.value = wanted;
+      if (select.selectedIndex < 0) select.value = "";
+      select.addEventListener("change", apply);
+      label.appendChild(select);
+      form.appendChild(label);
+      selects[key] = select;
+    });
+    var reset = document.createElement("button");
+    reset.type = "button";
+    reset.className = "cjm-filter-reset";
+    reset.textContent = "Show all";
+    reset.addEventListener("click", function () {
+      Object.keys(selects).forEach(function (key) { selects[key].value = ""; });
+      apply();
+    });
+    form.appendChild(reset);
+    form.appendChild(count);
+    function apply() {
+      var chosen = {}, query = new URLSearchParams(window.location.search);
+      Object.keys(selects).forEach(function (key) {
+        var value = selects[key].value;
+        if (value !== "") { chosen[key] = value === "-" ? "" : value; query.set(key, value); }
+        else query.delete(key);
+      });
+      var shown = {pain: 0, opportunity: 0}, total = {pain: 0, opportunity: 0};
+      rows.forEach(function (row) {
+        var keep = Object.keys(chosen).every(function (key) {
+          return (row.getAttribute("data-cjm-" + key) || "").split("|").indexOf(chosen[key]) >= 0;
+        });
+        row.hidden = !keep;
+        var section = row.closest("[data-cjm-section]").getAttribute("data-cjm-section");
+        total[section]++;
+        if (keep) shown[section]++;
+      });
+      article.querySelectorAll(".cjm-backlog-group").forEach(function (group) {
+        var visible = group.querySelectorAll("tr[data-cjm-persona]:not([hidden])").length;
+        group.hidden = visible === 0;
+        var heading = group.previousElementSibling;
+        if (heading && /^H[2-6]$/.test(heading.tagName)) heading.hidden = visible === 0;
+      });
+      reset.hidden = Object.keys(chosen).length === 0;
+      count.textContent = "Showing " + shown.pain + " of " + total.pain + " pain points and " +
+        shown.opportunity + " of " + total.opportunity + " opportunities";
+      var address = window.location.pathname + (query.toString() ? "?" + query.toString() : "") + window.location.hash;
+      try { window.history.replaceState(window.history.state, "", address); } catch (e) { /* file: pages */ }
+    }
+    article.querySelectorAll("table[data-cjm-sort-table]").forEach(function (table) { setUpSorting(table, article); });
+    form.hidden = false;
+    apply();
+  }
+  function setUp() {
+    document.querySelectorAll("form[data-cjm-backlog-filters]").forEach(function (form) {
+      if (form.dataset.cjmReady) return;
+      form.dataset.cjmReady = "yes";
+      setUpFilters(form);
+    });
+  }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(setUp);
+  else if (document.readyState !== "loading") setUp();
+  else document.addEventListener("DOMContentLoaded", setUp);
+})();
+"""
