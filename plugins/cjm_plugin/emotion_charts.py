@@ -33,13 +33,14 @@ def emotion_words(emotion: int | None) -> str:
 
 
 def _svg_open(kind: str, width: float, height: float, title: str, id_prefix: str,
-              css_class: str, scale: float = 0.8) -> list[str]:
-    """The opening tag and title; the chart shrinks to `scale` of its size, then scrolls."""
+              css_class: str) -> list[str]:
+    """The opening tag and title; the chart keeps its size (12 px text) and scrolls sideways
+    in a narrow column (svgchart.chart_block)."""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" data-cjm-chart="{kind}"'
         f' viewBox="0 0 {number(width)} {number(height)}" width="{number(width)}" height="{number(height)}"'
         f' role="img" aria-labelledby="{id_prefix}title"'
-        f' style="min-width:{number(width * scale)}px;max-width:{number(width)}px">',
+        f' style="min-width:{number(width)}px;max-width:{number(width)}px">',
         f'<title id="{id_prefix}title">{svg_text(title)}</title>',
     ]
 
@@ -246,8 +247,8 @@ class HeatRow:
     stage_href: Href
 
 
-NAME_WIDTH = 184
-CELL_WIDTH = 130
+NAME_WIDTH = 168
+CELL_WIDTH = 126
 CELL_HEIGHT = 46
 HEAD_HEIGHT = 40
 
@@ -257,7 +258,7 @@ def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, 
     the persona has the stage, with its emotion and its number of pain points."""
     width = NAME_WIDTH + CELL_WIDTH * len(columns) + 2
     height = HEAD_HEIGHT + CELL_HEIGHT * len(rows) + 2
-    parts = _svg_open("heatmap", width, height, title, id_prefix, "cjm-heatmap", scale=0.85)
+    parts = _svg_open("heatmap", width, height, title, id_prefix, "cjm-heatmap")
     for c, column in enumerate(columns):
         centre = NAME_WIDTH + c * CELL_WIDTH + CELL_WIDTH / 2
         lines = svg_lines(column.name, width=17, max_lines=2)
@@ -269,7 +270,7 @@ def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, 
         parts.append(f'<a href="{column.href}">{text}</a>' if column.href else text)
     for r, row in enumerate(rows):
         top = HEAD_HEIGHT + r * CELL_HEIGHT
-        lines = svg_lines(row.name, width=24, max_lines=2)
+        lines = svg_lines(row.name, width=22, max_lines=2)
         first_y = top + CELL_HEIGHT / 2 + 4 - (FONT + 2) * (len(lines) - 1) / 2
         spans = "".join(f'<tspan x="6" y="{number(first_y + n * (FONT + 2))}">{line}</tspan>'
                         for n, line in enumerate(lines))

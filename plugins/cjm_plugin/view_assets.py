@@ -124,6 +124,7 @@ th[aria-sort="descending"] .cjm-sort-mark::after { content: "\\25BC"; color: var
 .md-typeset ul.cjm-related { margin: 0; padding-left: 1em; }
 .md-typeset ul.cjm-related li { margin: 0 0 .2em; }
 .cjm-status { color: var(--md-default-fg-color--light, #555); font-size: .9em; }
+.cjm-backlog-table .cjm-confidence, .cjm-backlog-table .cjm-status, .cjm-backlog-table .cjm-severity { font-size: max(12px, .6rem); }
 .cjm-external { overflow-wrap: anywhere; font-size: .9em; }
 @media (max-width: 44.9375em) {
   /* A phone: each row a block of its own, every cell labelled by its column. */
