@@ -244,8 +244,8 @@ def test_docs_screenshots_of_the_views_are_up_to_date(site, browser, tmp_path):
         page.goto(f"{site}/{PAGES[view]}")
         page.evaluate("document.fonts.ready")
         if view == "future":  # the overlaid curves, not the canvas above them
-            page.locator("#compare-online-shopper").scroll_into_view_if_needed()
-            page.evaluate("window.scrollBy(0, -80)")
+            page.evaluate("""() => { document.querySelector('#compare-online-shopper').scrollIntoView();
+                window.scrollBy(0, -70); }""")
         page.screenshot(path=str(target / name), animations="disabled", caret="hide")
         manifest[name] = _inputs(page, name)
         context.close()

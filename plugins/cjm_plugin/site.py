@@ -17,7 +17,7 @@ from .catalog import Project, code_version, gc_paused
 from .diagnostics import Diagnostic
 from .load import LoadedMap
 from .diagrams import Renderer, RenderRequest, html_block, journey_dot
-from .pages import GeneratedPage, PageBuilder, PageOptions, stage_order
+from .pages import GeneratedPage, PageBuilder, PageOptions
 from .store import STORE_FORMAT, FileStore, StoredFile
 from .text import escape
 from .urls import SitePaths, url_link
@@ -166,10 +166,6 @@ def _renderer(site: SiteBuild, options: SiteOptions) -> Renderer | None:
 _PAGE_DIAGRAMS = frozenset({"journey"})
 
 
-# The journey fits its column (6 stages keep 12 px text on a full-width page).
-_MIN_SCALE: dict[str, float] = {}
-
-
 def _download_src(paths: SitePaths, persona_id: str, name: str) -> str:
     return paths.diagram_source(persona_id, name) if persona_id else paths.overview_source(name)
 
@@ -185,7 +181,7 @@ def _draw_for_pages(site: SiteBuild, renderer: Renderer, sources: list[tuple[str
 def _render_diagrams(site: SiteBuild, renderer: Renderer, sources: list[tuple[str, str, str]]) -> list[Asset]:
     """Draw `sources` into `site.diagrams` (several at once); returns their `.dot` downloads."""
     results = renderer.render_all(
-        RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name), min_scale=_MIN_SCALE.get(name))
+        RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name))
         for pid, name, dot in sources
     )
     assets = []

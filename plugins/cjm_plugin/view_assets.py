@@ -47,6 +47,7 @@ VIEW_STYLESHEET = (
 .cjm-grid-zero { stroke: var(--md-default-fg-color--lighter, #bbb); }
 .cjm-series-line { fill: none; stroke: currentColor; stroke-width: 2.5; stroke-linejoin: round; }
 .cjm-series:not([class*="cjm-series-"]) .cjm-series-line { stroke: var(--md-default-fg-color--light, #666); }
+.cjm-chart .cjm-series a { color: inherit; }  /* the series' colour, not the link colour */
 .cjm-marker { fill: currentColor; stroke: var(--md-default-bg-color, #fff); stroke-width: 1.5; }
 .cjm-curve-chart .cjm-dot { stroke: var(--md-default-bg-color, #fff); stroke-width: 2; }
 .cjm-changed-band { fill: color-mix(in srgb, var(--md-accent-fg-color, #526cfe) 12%, transparent);
