@@ -235,3 +235,20 @@ def test_the_emotion_embed_is_drawn_without_dot(tmp_path):
     chart = _between(html, 'data-cjm-chart="curve"', "</svg>")
     assert chart.count('class="cjm-dot cjm-emo-') == 6
     assert 'href="journeys/theatre-goer/advocacy/"' in chart
+
+
+def test_editing_a_current_map_reaches_the_future_page_in_a_cached_build(tmp_path):
+    """The future page overlays the current map's curve: a cached build that edits only the
+    current map must draw the future page again (site.py keys a map's pages by its partner)."""
+    from test_incremental import _build
+
+    config = make_site(tmp_path, example_maps=True)
+    _, site = _build(config)
+    assert "Purchase</a>: −2 → +2" in unescape(read(site, "journeys/online-shopper-future/"))
+    current = tmp_path / "maps" / "online-shopper.yml"
+    text = current.read_text(encoding="utf-8")
+    purchase = text.index("  - id: purchase")
+    emotion = text.index("emotion: -2", purchase)
+    current.write_text(text[:emotion] + "emotion: -1" + text[emotion + len("emotion: -2"):], encoding="utf-8")
+    _, site = _build(config)
+    assert "Purchase</a>: −1 → +2" in unescape(read(site, "journeys/online-shopper-future/"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import overview
 from .assets import SCRIPT, STYLESHEET
 from .catalog import Project, code_version, gc_paused
 from .diagnostics import Diagnostic
@@ -257,8 +258,13 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     # (group, key, its map or None, what makes its pages, whose diagrams it shows or None)
     groups: list[tuple[str, str, LoadedMap | None, Callable[[], list[GeneratedPage]], str | None]] = []
     # A map's pages also show the items of other maps linked to its own (`addresses`).
+    # A persona page also overlays the curve of the map it is compared with (`compares_to`).
+    compared = overview.variants(project.maps)
     map_keys = [_key(common, m.id, m.map.model_dump_json(), [str(p) for p in builder._problems_for(m)],
-                     builder.links.external_key(m.id))
+                     builder.links.external_key(m.id),
+                     [(v.id, v.map.persona.name, v.map.state, [(s.id, s.name, s.emotion, s.feeling)
+                                                               for s in v.map.stages])
+                      for v in compared[m.id]])
                 for m in project.maps]
 
     def shown(part: Callable[[LoadedMap], object]) -> str:
