@@ -152,7 +152,6 @@ th[aria-sort="descending"] .cjm-sort-mark::after { content: "\\25BC"; color: var
 BACKLOG_SCRIPT = """\
 (function () {
   var KEYS = ["persona", "stage", "owner", "severity", "status"];
-  var WORDS = {persona: "Persona", stage: "Stage", owner: "Owner", severity: "Severity", status: "Status"};
   function text(cell) {
     return ((cell && (cell.getAttribute("data-cjm-sort") || cell.textContent)) || "").trim().toLowerCase();
   }
@@ -198,6 +197,7 @@ BACKLOG_SCRIPT = """\
   function setUpFilters(form) {
     var article = form.closest("article") || document;
     var options = JSON.parse(form.getAttribute("data-cjm-backlog-filters"));
+    var words = JSON.parse(form.getAttribute("data-cjm-words"));  // the page's language
     var rows = Array.prototype.slice.call(article.querySelectorAll(".cjm-backlog-group tr[data-cjm-persona]"));
     var params = new URLSearchParams(window.location.search);
     var selects = {};
@@ -207,10 +207,10 @@ BACKLOG_SCRIPT = """\
     KEYS.forEach(function (key) {
       if (!options[key] || options[key].length < 2) return;  // nothing to choose between
       var label = document.createElement("label");
-      label.appendChild(document.createTextNode(WORDS[key] + " "));
+      label.appendChild(document.createTextNode(words[key] + " "));
       var select = document.createElement("select");
       select.name = key;
-      select.add(new Option("All", ""));
+      select.add(new Option(words.all, ""));
       options[key].forEach(function (choice) { select.add(new Option(choice[1], choice[0] === "" ? "-" : choice[0])); });
       var wanted = params.get(key);
       if (wanted !== null) select.value = wanted;
@@ -223,7 +223,7 @@ BACKLOG_SCRIPT = """\
     var reset = document.createElement("button");
     reset.type = "button";
     reset.className = "cjm-filter-reset";
-    reset.textContent = "Show all";
+    reset.textContent = words.reset;
     reset.addEventListener("click", function () {
       Object.keys(selects).forEach(function (key) { selects[key].value = ""; });
       apply();
@@ -254,8 +254,8 @@ BACKLOG_SCRIPT = """\
         if (heading && /^H[2-6]$/.test(heading.tagName)) heading.hidden = visible === 0;
       });
       reset.hidden = Object.keys(chosen).length === 0;
-      count.textContent = "Showing " + shown.pain + " of " + total.pain + " pain points and " +
-        shown.opportunity + " of " + total.opportunity + " opportunities";
+      count.textContent = words.count.replace("{pains}", shown.pain).replace("{pain_total}", total.pain)
+        .replace("{opportunities}", shown.opportunity).replace("{opportunity_total}", total.opportunity);
       var address = window.location.pathname + (query.toString() ? "?" + query.toString() : "") + window.location.hash;
       try { window.history.replaceState(window.history.state, "", address); } catch (e) { /* file: pages */ }
     }
