@@ -26,6 +26,7 @@ Href = Callable[[str], str]  # stage id -> URL (already escaped for an attribute
 SERIES_DASH = ("", "6 4", "2 4", "10 4 2 4")
 SERIES_MARKER = ("circle", "square", "diamond", "triangle")
 SERIES_COLOURS = 6
+MOMENT_OF_TRUTH = "\u2605 moment of truth"
 
 
 def emotion_words(emotion: int | None) -> str:
@@ -190,7 +191,7 @@ def _series(chart: CurveChart, series: Series, index: int, count: int) -> list[s
             continue
         stage = series.stages[column.id]
         tooltip = f"{series.name} at {stage.name}: feels {emotion_words(emotion)}" + (
-            f", {stage.feeling}" if stage.feeling else "")
+            f", {stage.feeling}" if stage.feeling else "") + (f"; {MOMENT_OF_TRUTH}" if stage.moment_of_truth else "")
         shape = _marker(marker, x, _level_y(emotion), emotion if chart.colour_by_emotion else None)
         parts.append(f'<a href="{series.href(column.id)}" data-cjm-stage="{svg_text(column.id)}">'
                      f'<title>{svg_text(tooltip)}</title>{shape}</a>')
@@ -285,7 +286,8 @@ def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, 
             pains = len(stage.pain_points)
             note = f"{pains} pain point{'s' if pains != 1 else ''}" if pains else ""
             tooltip = f"{row.name} at {stage.name}: {emotion_words(stage.emotion)}" + (
-                f", {stage.feeling}" if stage.feeling else "") + (f"; {note}" if note else "")
+                f", {stage.feeling}" if stage.feeling else "") + (f"; {note}" if note else "") + (
+                f"; {MOMENT_OF_TRUTH}" if stage.moment_of_truth else "")
             words = (f'<tspan font-weight="700">{signed(stage.emotion)}</tspan> {EMOTION_WORDS[stage.emotion]}'
                      if stage.emotion is not None else "–")
             parts.append(

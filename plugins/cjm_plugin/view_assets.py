@@ -64,7 +64,7 @@ VIEW_STYLESHEET = (
 /* Journeys index: one compact card per persona; a map and its variants side by side. */
 .md-typeset ul.cjm-journeys, .md-typeset ul.cjm-journeys-pair { list-style: none; margin: .6em 0 1.2em; padding: 0;
   display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 16rem), 1fr)); gap: .7rem; }
-.md-typeset ul.cjm-journeys-pair { margin: .4em 0 0; }
+.md-typeset ul.cjm-journeys > li.cjm-journey-group > ul.cjm-journeys-pair { margin: .4em 0 0; }  /* not Material's nested-list indent */
 .md-typeset ul.cjm-journeys li, .md-typeset ul.cjm-journeys-pair li { margin: 0; }
 .md-typeset li.cjm-journey { padding: .55rem .75rem .5rem; border: 1px solid var(--md-default-fg-color--lightest, #e0e0e0);
   border-radius: 6px; background: var(--md-default-bg-color, #fff); min-width: 0; }
