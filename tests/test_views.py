@@ -66,7 +66,7 @@ def test_index_has_one_personas_by_stages_view_and_legends_in_order(example):
     cells = re.findall(r'<g data-cjm-series="([^"]+)">(.*?)</g>', heatmap, re.S)
     assert len(cells) == 6
     future = dict(cells)["online-shopper-future"]
-    assert 'data-cjm-stage="awareness"' not in future and 'data-cjm-stage="decision"' in future
+    assert 'data-cjm-chart-stage="awareness"' not in future and 'data-cjm-chart-stage="decision"' in future
     assert 'href="online-shopper-future/decision/"' in future
     # No second view of the same grid: no table of personas × stages, no `dot` overview.
     assert "<table" not in _between(html, 'id="personas-stages"', "</article>")

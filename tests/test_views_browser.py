@@ -177,7 +177,7 @@ def test_views_fit_the_screen_with_text_of_12_px(site, browser, name, width, sch
     assert problems == []
 
 
-CELLS = """() => [...document.querySelectorAll('svg[data-cjm-chart=heatmap] a[data-cjm-stage]')].map(a => ({
+CELLS = """() => [...document.querySelectorAll('svg[data-cjm-chart=heatmap] a[data-cjm-chart-stage]')].map(a => ({
   fill: getComputedStyle(a.querySelector('rect')).fill,
   text: getComputedStyle(a.querySelector('text')).fill,
   page: getComputedStyle(document.body).backgroundColor}))"""

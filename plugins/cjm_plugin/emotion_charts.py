@@ -7,7 +7,8 @@ in assets.py), so the charts follow the light and dark palettes. Every point and
 `<title>` (a tooltip and what a screen reader says) and links to its stage page.
 
 Attributes tests and other tools rely on: `data-cjm-chart` (`sparkline`, `curve`,
-`heatmap`), `data-cjm-series` (a persona id), `data-cjm-stage`, `data-cjm-changed`.
+`heatmap`), `data-cjm-series` (a persona id), `data-cjm-chart-stage`, `data-cjm-changed` (not the
+canvas's `data-cjm-stage`: a persona page shows both).
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def curve_svg(chart: CurveChart) -> str:
         spans = "".join(f'<tspan x="{number(centre)}" dy="{0 if n == 0 else FONT + 3}">{line}</tspan>'
                         for n, line in enumerate(lines))
         text = (f'<text class="cjm-chart-stage-name" x="{number(centre)}" y="{number(base + 24)}"'
-                f' text-anchor="middle" font-size="{FONT}" data-cjm-stage="{svg_text(column.id)}">{spans}</text>')
+                f' text-anchor="middle" font-size="{FONT}" data-cjm-chart-stage="{svg_text(column.id)}">{spans}</text>')
         parts.append(f'<a href="{column.href}">{text}</a>' if column.href else text)
     count = len(chart.series)
     for index, series in enumerate(chart.series):
@@ -193,7 +194,7 @@ def _series(chart: CurveChart, series: Series, index: int, count: int) -> list[s
         tooltip = f"{series.name} at {stage.name}: feels {emotion_words(emotion)}" + (
             f", {stage.feeling}" if stage.feeling else "") + (f"; {MOMENT_OF_TRUTH}" if stage.moment_of_truth else "")
         shape = _marker(marker, x, _level_y(emotion), emotion if chart.colour_by_emotion else None)
-        parts.append(f'<a href="{series.href(column.id)}" data-cjm-stage="{svg_text(column.id)}">'
+        parts.append(f'<a href="{series.href(column.id)}" data-cjm-chart-stage="{svg_text(column.id)}">'
                      f'<title>{svg_text(tooltip)}</title>{shape}</a>')
     parts.append("</g>")
     return parts
@@ -267,7 +268,7 @@ def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, 
         spans = "".join(f'<tspan x="{number(centre)}" y="{number(first_y + n * (FONT + 2))}">{line}</tspan>'
                         for n, line in enumerate(lines))
         text = (f'<text class="cjm-chart-stage-name" text-anchor="middle" font-size="{FONT}"'
-                f' font-weight="700" data-cjm-stage="{svg_text(column.id)}">{spans}</text>')
+                f' font-weight="700" data-cjm-chart-stage="{svg_text(column.id)}">{spans}</text>')
         parts.append(f'<a href="{column.href}">{text}</a>' if column.href else text)
     for r, row in enumerate(rows):
         top = HEAD_HEIGHT + r * CELL_HEIGHT
@@ -291,7 +292,7 @@ def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, 
             words = (f'<tspan font-weight="700">{signed(stage.emotion)}</tspan> {EMOTION_WORDS[stage.emotion]}'
                      if stage.emotion is not None else "–")
             parts.append(
-                f'<a href="{row.stage_href(column.id)}" data-cjm-stage="{svg_text(column.id)}">'
+                f'<a href="{row.stage_href(column.id)}" data-cjm-chart-stage="{svg_text(column.id)}">'
                 f"<title>{svg_text(tooltip)}</title>"
                 f'<rect class="cjm-heat-cell cjm-emo-{emotion_slug(stage.emotion)}" x="{x + 2}" y="{top + 2}"'
                 f' width="{CELL_WIDTH - 4}" height="{CELL_HEIGHT - 4}" rx="5"/>'
