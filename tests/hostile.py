@@ -157,7 +157,7 @@ def expected_text(loaded, verbatim: bool = False):
     m, pid = loaded.map, loaded.id
     persona, index = f"journeys/{pid}/", "journeys/"
     yield persona, "article h1", m.persona.name, "persona.name"
-    yield index, "article td", m.persona.name, "persona.name in the index"
+    yield index, "article .cjm-journey-name", m.persona.name, "persona.name in the index"
     if m.persona.quote:
         yield persona, ".cjm-quote", m.persona.quote, "persona.quote"
     for key, value in m.persona.profile.items():
@@ -195,7 +195,9 @@ def expected_text(loaded, verbatim: bool = False):
             for value, what in ((o.owner, "owner"), (o.status, "status")):
                 if value:
                     yield page, "article td", value, f"opportunity.{what}"
-                    yield "journeys/backlog/", "article td", value, f"opportunity.{what} (backlog)"
+                    # The backlog groups opportunities by status: the status is their heading.
+                    yield ("journeys/backlog/", "article td" if what == "owner" else "article h3", value,
+                           f"opportunity.{what} (backlog)")
         for metric in stage.metrics:
             yield page, "article td", metric.name, "metric.name"
             if metric.unit and metric.unit.strip():

@@ -190,7 +190,7 @@ def test_backlog_groups_have_no_repeated_column_and_rows_carry_filter_values(exa
                and 'data-cjm-status="' in r for r in rows)
     assert re.search(r'data-cjm-persona="online-shopper" data-cjm-stage="decision" data-cjm-owner="[^"]*Product',
                      html)
-    assert "data-cjm-backlog-filters=" in html and " hidden " in _between(html, '<form class="cjm-backlog-filters"', ">")
+    assert "data-cjm-backlog-filters=" in html and " hidden " in _between(html, '<div class="cjm-backlog-filters"', ">")
     assert 'class="cjm-sortable"' not in html
 
 

@@ -94,6 +94,14 @@ def format_emotion(value: int | None, confidence: str | None = None) -> Markup:
     )
 
 
+def _group_title(value: str | None, missing: str) -> str:
+    """A backlog group's title: cjm's own words (`planned`, `high`) capitalised, a team's
+    own status exactly as the map writes it."""
+    text = value or missing
+    known = text == missing or text in STATUS_ORDER or text in SEVERITY_ORDER
+    return text[:1].upper() + text[1:] if known else text
+
+
 def link_name(url: str, limit: int = 48) -> str:
     """A link named by its target: `jira.example.com/browse/CX-12`, not "link"."""
     name = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", str(url).strip(), flags=re.I).rstrip("/")
@@ -268,12 +276,12 @@ class PageBuilder:
         for row in self.item_rows("opportunities"):
             opportunities.setdefault(row["item"].status, []).append(row)
         pain_groups = [
-            ((severity or "not rated").capitalize(), pains[severity])
+            (_group_title(severity, "not rated"), pains[severity])
             for severity in sorted(pains, key=SEVERITY_ORDER.__getitem__)
         ]
         known = {status: rank for rank, status in enumerate(STATUS_ORDER)}
         opportunity_groups = [
-            ((status or "status not set").capitalize(), opportunities[status])
+            (_group_title(status, "status not set"), opportunities[status])
             for status in sorted(opportunities, key=lambda s: (
                 s is None, known.get((s or "").lower(), len(known)), (s or "").lower()))
         ]
@@ -532,8 +540,8 @@ class PageBuilder:
         }
         label = {
             "persona": lambda v: personas.get(v, v), "stage": lambda v: self.stage_names.get(v, v),
-            "severity": lambda v: (v or "not rated").capitalize(),
-            "status": lambda v: (v or "status not set").capitalize(),
+            "severity": lambda v: _group_title(v, "not rated"),
+            "status": lambda v: _group_title(v, "status not set"),
         }
         return {key: [[v, label.get(key, str)(v)] for v in sorted(values, key=order[key])]
                 for key, values in seen.items()}

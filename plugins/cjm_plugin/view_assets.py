@@ -145,8 +145,8 @@ th[aria-sort="descending"] .cjm-sort-mark::after { content: "\\25BC"; color: var
 )
 
 # The backlog: filters (persona, stage, owner, severity, status) and sorting by any column.
-# Without JavaScript the form stays hidden and the grouped tables read as they are. The
-# choices come in the form's `data-cjm-backlog-filters` (JSON, in reading order); each row
+# Without JavaScript the filter bar stays hidden and the grouped tables read as they are. The
+# choices come in the bar's `data-cjm-backlog-filters` (JSON, in reading order); each row
 # carries `data-cjm-<filter>` values joined by `|`. The choice is kept in the address
 # (`?persona=…&severity=high`), so a filtered backlog can be shared as a link.
 BACKLOG_SCRIPT = """\
@@ -264,7 +264,7 @@ BACKLOG_SCRIPT = """\
     apply();
   }
   function setUp() {
-    document.querySelectorAll("form[data-cjm-backlog-filters]").forEach(function (form) {
+    document.querySelectorAll("[data-cjm-backlog-filters]").forEach(function (form) {
       if (form.dataset.cjmReady) return;
       form.dataset.cjmReady = "yes";
       setUpFilters(form);
