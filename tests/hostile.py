@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, Tag
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from cjm_plugin.pages import group_title
 from sitebuild import read
 
 # Elements that run script, load other documents or restyle the page. None of them may
@@ -196,7 +197,8 @@ def expected_text(loaded, verbatim: bool = False):
                 if value:
                     yield page, "article td", value, f"opportunity.{what}"
                     # The backlog groups opportunities by status: the status is their heading.
-                    yield ("journeys/backlog/", "article td" if what == "owner" else "article h3", value,
+                    shown_as = value if what == "owner" else group_title(value, "")  # `Idea (1)`
+                    yield ("journeys/backlog/", "article td" if what == "owner" else "article h3", shown_as,
                            f"opportunity.{what} (backlog)")
         for metric in stage.metrics:
             yield page, "article td", metric.name, "metric.name"

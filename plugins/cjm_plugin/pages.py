@@ -94,7 +94,7 @@ def format_emotion(value: int | None, confidence: str | None = None) -> Markup:
     )
 
 
-def _group_title(value: str | None, missing: str) -> str:
+def group_title(value: str | None, missing: str) -> str:
     """A backlog group's title: cjm's own words (`planned`, `high`) capitalised, a team's
     own status exactly as the map writes it."""
     text = value or missing
@@ -276,12 +276,12 @@ class PageBuilder:
         for row in self.item_rows("opportunities"):
             opportunities.setdefault(row["item"].status, []).append(row)
         pain_groups = [
-            (_group_title(severity, "not rated"), pains[severity])
+            (group_title(severity, "not rated"), pains[severity])
             for severity in sorted(pains, key=SEVERITY_ORDER.__getitem__)
         ]
         known = {status: rank for rank, status in enumerate(STATUS_ORDER)}
         opportunity_groups = [
-            (_group_title(status, "status not set"), opportunities[status])
+            (group_title(status, "status not set"), opportunities[status])
             for status in sorted(opportunities, key=lambda s: (
                 s is None, known.get((s or "").lower(), len(known)), (s or "").lower()))
         ]
@@ -540,8 +540,8 @@ class PageBuilder:
         }
         label = {
             "persona": lambda v: personas.get(v, v), "stage": lambda v: self.stage_names.get(v, v),
-            "severity": lambda v: _group_title(v, "not rated"),
-            "status": lambda v: _group_title(v, "status not set"),
+            "severity": lambda v: group_title(v, "not rated"),
+            "status": lambda v: group_title(v, "status not set"),
         }
         return {key: [[v, label.get(key, str)(v)] for v in sorted(values, key=order[key])]
                 for key, values in seen.items()}
