@@ -39,7 +39,8 @@ def _svg_open(kind: str, width: float, height: float, title: str, id_prefix: str
     """The opening tag and title; the chart keeps its size (12 px text) and scrolls sideways
     in a narrow column (svgchart.chart_block)."""
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" data-cjm-chart="{kind}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        f' class="{css_class}" data-cjm-chart="{kind}"'
         f' viewBox="0 0 {number(width)} {number(height)}" width="{number(width)}" height="{number(height)}"'
         f' role="img" aria-labelledby="{id_prefix}title"'
         f' style="min-width:{number(width)}px;max-width:{number(width)}px">',
@@ -161,7 +162,7 @@ def curve_svg(chart: CurveChart) -> str:
                         for n, line in enumerate(lines))
         text = (f'<text class="cjm-chart-stage-name" x="{number(centre)}" y="{number(base + 24)}"'
                 f' text-anchor="middle" font-size="{FONT}" data-cjm-chart-stage="{svg_text(column.id)}">{spans}</text>')
-        parts.append(f'<a href="{column.href}">{text}</a>' if column.href else text)
+        parts.append(f'<a xlink:href="{column.href}">{text}</a>' if column.href else text)
     count = len(chart.series)
     for index, series in enumerate(chart.series):
         parts += _series(chart, series, index, count)
@@ -194,7 +195,7 @@ def _series(chart: CurveChart, series: Series, index: int, count: int) -> list[s
         tooltip = f"{series.name} at {stage.name}: feels {emotion_words(emotion)}" + (
             f", {stage.feeling}" if stage.feeling else "") + (f"; {MOMENT_OF_TRUTH}" if stage.moment_of_truth else "")
         shape = _marker(marker, x, _level_y(emotion), emotion if chart.colour_by_emotion else None)
-        parts.append(f'<a href="{series.href(column.id)}" data-cjm-chart-stage="{svg_text(column.id)}">'
+        parts.append(f'<a xlink:href="{series.href(column.id)}" data-cjm-chart-stage="{svg_text(column.id)}">'
                      f'<title>{svg_text(tooltip)}</title>{shape}</a>')
     parts.append("</g>")
     return parts
@@ -269,14 +270,14 @@ def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, 
                         for n, line in enumerate(lines))
         text = (f'<text class="cjm-chart-stage-name" text-anchor="middle" font-size="{FONT}"'
                 f' font-weight="700" data-cjm-chart-stage="{svg_text(column.id)}">{spans}</text>')
-        parts.append(f'<a href="{column.href}">{text}</a>' if column.href else text)
+        parts.append(f'<a xlink:href="{column.href}">{text}</a>' if column.href else text)
     for r, row in enumerate(rows):
         top = HEAD_HEIGHT + r * CELL_HEIGHT
         lines = svg_lines(row.name, width=22, max_lines=2)
         first_y = top + CELL_HEIGHT / 2 + 4 - (FONT + 2) * (len(lines) - 1) / 2
         spans = "".join(f'<tspan x="6" y="{number(first_y + n * (FONT + 2))}">{line}</tspan>'
                         for n, line in enumerate(lines))
-        parts.append(f'<a href="{row.href}"><text class="cjm-heat-persona" font-size="{FONT}"'
+        parts.append(f'<a xlink:href="{row.href}"><text class="cjm-heat-persona" font-size="{FONT}"'
                      f' font-weight="700">{spans}</text></a>')
         parts.append(f'<g data-cjm-series="{svg_text(row.key)}">')
         for c, column in enumerate(columns):
@@ -292,7 +293,7 @@ def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, 
             words = (f'<tspan font-weight="700">{signed(stage.emotion)}</tspan> {EMOTION_WORDS[stage.emotion]}'
                      if stage.emotion is not None else "–")
             parts.append(
-                f'<a href="{row.stage_href(column.id)}" data-cjm-chart-stage="{svg_text(column.id)}">'
+                f'<a xlink:href="{row.stage_href(column.id)}" data-cjm-chart-stage="{svg_text(column.id)}">'
                 f"<title>{svg_text(tooltip)}</title>"
                 f'<rect class="cjm-heat-cell cjm-emo-{emotion_slug(stage.emotion)}" x="{x + 2}" y="{top + 2}"'
                 f' width="{CELL_WIDTH - 4}" height="{CELL_HEIGHT - 4}" rx="5"/>'

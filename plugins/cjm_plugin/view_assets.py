@@ -103,19 +103,15 @@ VIEW_STYLESHEET = (
 .cjm-backlog-filters { display: flex; flex-wrap: wrap; align-items: center; gap: .5em 1em; margin: 1em 0;
   padding: .6em .8em; border: 1px solid var(--md-default-fg-color--lightest, #e0e0e0); border-radius: 6px;
   font-size: max(12px, .7rem); }
-.cjm-backlog-filters[hidden], .cjm-backlog-group[hidden], .md-typeset [hidden] { display: none !important; }
+.cjm-backlog-filters[hidden] { display: none !important; }
 .cjm-backlog-filters label { display: inline-flex; gap: .4em; align-items: center; font-weight: 600; }
 .cjm-backlog-filters select, .cjm-filter-reset { font: inherit; padding: .2em .35em; max-width: 13em;
   color: var(--md-default-fg-color, inherit); background: var(--md-default-bg-color, #fff);
   border: 1px solid var(--md-default-fg-color--lighter, #bbb); border-radius: 4px; }
 .cjm-filter-reset { cursor: pointer; }
 .md-typeset .cjm-backlog-filters .cjm-filter-count { flex-basis: 100%; margin: 0; color: var(--md-default-fg-color--light, #555); }
-.cjm-backlog-group { overflow-x: auto; margin: .4em 0 1.2em; }
-.md-typeset table.cjm-backlog-table { display: table; width: 100%; border-collapse: collapse; font-size: max(12px, .7rem); }
-.md-typeset table.cjm-backlog-table th, .md-typeset table.cjm-backlog-table td { padding: .5em .6em; vertical-align: top;
-  border-bottom: 1px solid var(--md-default-fg-color--lightest, #e0e0e0); text-align: left; }
-.md-typeset table.cjm-backlog-table td:first-child { min-width: 14em; }
-.md-typeset table.cjm-backlog-table th { font-weight: 700; white-space: nowrap; }
+.md-typeset table:has(.cjm-backlog-row) th { white-space: nowrap; }
+.md-typeset table:has(.cjm-backlog-row) tr[hidden], .md-typeset [hidden] { display: none !important; }
 .cjm-sort { font: inherit; font-weight: 700; color: inherit; background: none; border: 0; padding: 0; cursor: pointer;
   display: inline-flex; gap: .3em; align-items: baseline; }
 .cjm-sort:focus-visible { outline: 2px solid var(--md-accent-fg-color, #526cfe); outline-offset: 2px; }
@@ -125,20 +121,17 @@ th[aria-sort="descending"] .cjm-sort-mark::after { content: "\\25BC"; color: var
 .md-typeset ul.cjm-related { margin: 0; padding-left: 1em; }
 .md-typeset ul.cjm-related li { margin: 0 0 .2em; }
 .cjm-status { color: var(--md-default-fg-color--light, #555); font-size: .9em; }
-.cjm-backlog-table .cjm-confidence, .cjm-backlog-table .cjm-status, .cjm-backlog-table .cjm-severity { font-size: max(12px, .6rem); }
-.cjm-external { overflow-wrap: anywhere; font-size: .9em; }
+table:has(.cjm-backlog-row) .cjm-confidence, table:has(.cjm-backlog-row) .cjm-status, table:has(.cjm-backlog-row) .cjm-severity { font-size: max(12px, .6rem); }
+.cjm-external { overflow-wrap: anywhere; font-size: max(12px, .9em); }
 @media (max-width: 44.9375em) {
-  /* A phone: each row a block of its own, every cell labelled by its column. */
-  .md-typeset table.cjm-backlog-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  .md-typeset table.cjm-backlog-table, .md-typeset table.cjm-backlog-table tbody,
-  .md-typeset table.cjm-backlog-table tr, .md-typeset table.cjm-backlog-table td { display: block; width: auto; }
-  .md-typeset table.cjm-backlog-table tr { padding: .5em 0; border-bottom: 1px solid var(--md-default-fg-color--lighter, #ccc); }
-  .md-typeset table.cjm-backlog-table tr[hidden] { display: none; }
-  .md-typeset table.cjm-backlog-table td { border: 0; padding: .15em 0; }
-  .md-typeset table.cjm-backlog-table td:first-child { min-width: 0; font-weight: 600; }
-  .md-typeset table.cjm-backlog-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 600;
-    color: var(--md-default-fg-color--light, #555); }
-  .md-typeset table.cjm-backlog-table td:empty { display: none; }
+  /* A phone: each row a block of its own, its first cell (the item) in bold. */
+  .md-typeset table:has(.cjm-backlog-row) thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .md-typeset table:has(.cjm-backlog-row), .md-typeset table:has(.cjm-backlog-row) tbody,
+  .md-typeset table:has(.cjm-backlog-row) tr, .md-typeset table:has(.cjm-backlog-row) td { display: block; width: auto; }
+  .md-typeset table:has(.cjm-backlog-row) tr { padding: .5em .2em; border-bottom: 1px solid var(--md-default-fg-color--lighter, #ccc); }
+  .md-typeset table:has(.cjm-backlog-row) td { border: 0; padding: .1em .6em; }
+  .md-typeset table:has(.cjm-backlog-row) td:first-child { font-weight: 600; min-width: 0; }
+  .md-typeset table:has(.cjm-backlog-row) td:empty { display: none; }
 }
 .cjm-heatmap-chart svg, .cjm-curve-chart-block svg, .cjm-compare-chart svg, .cjm-emotion-chart svg { width: 100%; }
 """
@@ -153,9 +146,13 @@ BACKLOG_SCRIPT = """\
 (function () {
   var KEYS = ["persona", "stage", "owner", "severity", "status"];
   function text(cell) {
-    return ((cell && (cell.getAttribute("data-cjm-sort") || cell.textContent)) || "").trim().toLowerCase();
+    if (!cell) return "";
+    var sort = cell.querySelector("[data-cjm-sort]");
+    return (sort ? sort.getAttribute("data-cjm-sort") : cell.textContent).trim().toLowerCase();
   }
-  function setUpSorting(table, article) {
+  function markerOf(row) { return row.querySelector(".cjm-backlog-row"); }
+  function sectionOf(table) { var m = table.querySelector(".cjm-backlog-row"); return m && m.getAttribute("data-cjm-section"); }
+  function setUpSorting(table, tables) {
     var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
     heads.forEach(function (th, column) {
       var button = document.createElement("button");
@@ -171,10 +168,8 @@ BACKLOG_SCRIPT = """\
       button.addEventListener("click", function () {
         var up = th.getAttribute("aria-sort") !== "ascending";
         // Every table of the section (all pain points, all opportunities) sorts alike.
-        var section = table.closest("[data-cjm-section]").getAttribute("data-cjm-section");
-        article.querySelectorAll("[data-cjm-section='" + section + "'] table").forEach(function (other) {
-          sortTable(other, column, up);
-        });
+        tables.filter(function (other) { return sectionOf(other) === sectionOf(table); })
+          .forEach(function (other) { sortTable(other, column, up); });
       });
     });
   }
@@ -194,11 +189,21 @@ BACKLOG_SCRIPT = """\
     });
     rows.forEach(function (row) { body.appendChild(row); });
   }
-  function setUpFilters(form) {
-    var article = form.closest("article") || document;
-    var options = JSON.parse(form.getAttribute("data-cjm-backlog-filters"));
-    var words = JSON.parse(form.getAttribute("data-cjm-words"));  // the page's language
-    var rows = Array.prototype.slice.call(article.querySelectorAll(".cjm-backlog-group tr[data-cjm-persona]"));
+  function blockOf(table, scope) {
+    // The table, or the wrappers a theme put around it, as a child of the page's content.
+    var block = table;
+    while (block.parentElement && block.parentElement !== scope && block.parentElement !== document.body) {
+      block = block.parentElement;
+    }
+    return block;
+  }
+  function setUpFilters(bar) {
+    var scope = bar.closest("article") || bar.parentElement;
+    var options = JSON.parse(bar.getAttribute("data-cjm-backlog-filters"));
+    var words = JSON.parse(bar.getAttribute("data-cjm-words"));  // the page's language
+    var markers = Array.prototype.slice.call(scope.querySelectorAll(".cjm-backlog-row"));
+    var tables = [];
+    markers.forEach(function (m) { var t = m.closest("table"); if (t && tables.indexOf(t) < 0) tables.push(t); });
     var params = new URLSearchParams(window.location.search);
     var selects = {};
     var count = document.createElement("p");
@@ -217,7 +222,7 @@ BACKLOG_SCRIPT = """\
       if (select.selectedIndex < 0) select.value = "";
       select.addEventListener("change", apply);
       label.appendChild(select);
-      form.appendChild(label);
+      bar.appendChild(label);
       selects[key] = select;
     });
     var reset = document.createElement("button");
@@ -228,8 +233,8 @@ BACKLOG_SCRIPT = """\
       Object.keys(selects).forEach(function (key) { selects[key].value = ""; });
       apply();
     });
-    form.appendChild(reset);
-    form.appendChild(count);
+    bar.appendChild(reset);
+    bar.appendChild(count);
     function apply() {
       var chosen = {}, query = new URLSearchParams(window.location.search);
       Object.keys(selects).forEach(function (key) {
@@ -238,20 +243,21 @@ BACKLOG_SCRIPT = """\
         else query.delete(key);
       });
       var shown = {pain: 0, opportunity: 0}, total = {pain: 0, opportunity: 0};
-      rows.forEach(function (row) {
+      markers.forEach(function (marker) {
         var keep = Object.keys(chosen).every(function (key) {
-          return (row.getAttribute("data-cjm-" + key) || "").split("|").indexOf(chosen[key]) >= 0;
+          return (marker.getAttribute("data-cjm-" + key) || "").split("|").indexOf(chosen[key]) >= 0;
         });
-        row.hidden = !keep;
-        var section = row.closest("[data-cjm-section]").getAttribute("data-cjm-section");
+        marker.closest("tr").hidden = !keep;
+        var section = marker.getAttribute("data-cjm-section");
         total[section]++;
         if (keep) shown[section]++;
       });
-      article.querySelectorAll(".cjm-backlog-group").forEach(function (group) {
-        var visible = group.querySelectorAll("tr[data-cjm-persona]:not([hidden])").length;
-        group.hidden = visible === 0;
-        var heading = group.previousElementSibling;
-        if (heading && /^H[2-6]$/.test(heading.tagName)) heading.hidden = visible === 0;
+      tables.forEach(function (table) {
+        var visible = Array.prototype.some.call(table.tBodies[0].rows, function (row) { return !row.hidden; });
+        var block = blockOf(table, scope);
+        block.hidden = !visible;
+        var heading = block.previousElementSibling;
+        if (heading && /^H[2-6]$/.test(heading.tagName)) heading.hidden = !visible;
       });
       reset.hidden = Object.keys(chosen).length === 0;
       count.textContent = words.count.replace("{pains}", shown.pain).replace("{pain_total}", total.pain)
@@ -259,15 +265,15 @@ BACKLOG_SCRIPT = """\
       var address = window.location.pathname + (query.toString() ? "?" + query.toString() : "") + window.location.hash;
       try { window.history.replaceState(window.history.state, "", address); } catch (e) { /* file: pages */ }
     }
-    article.querySelectorAll("table[data-cjm-sort-table]").forEach(function (table) { setUpSorting(table, article); });
-    form.hidden = false;
+    tables.forEach(function (table) { setUpSorting(table, tables); });
+    bar.hidden = false;
     apply();
   }
   function setUp() {
-    document.querySelectorAll("[data-cjm-backlog-filters]").forEach(function (form) {
-      if (form.dataset.cjmReady) return;
-      form.dataset.cjmReady = "yes";
-      setUpFilters(form);
+    document.querySelectorAll("[data-cjm-backlog-filters]").forEach(function (bar) {
+      if (bar.dataset.cjmReady) return;
+      bar.dataset.cjmReady = "yes";
+      setUpFilters(bar);
     });
   }
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(setUp);
