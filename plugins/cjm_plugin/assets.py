@@ -420,3 +420,9 @@ from .view_assets import BACKLOG_SCRIPT, VIEW_STYLESHEET  # noqa: E402
 
 STYLESHEET += VIEW_STYLESHEET
 SCRIPT += BACKLOG_SCRIPT
+
+# The edit link of pages written by `cjm generate` (edit_assets.py).
+from .edit_assets import EDIT_SCRIPT, EDIT_STYLESHEET  # noqa: E402
+
+STYLESHEET += EDIT_STYLESHEET
+SCRIPT += EDIT_SCRIPT
