@@ -47,7 +47,7 @@ class Diagram:
     the page it belongs to and any hand-written page that embeds it."""
 
     persona_id: str  # "" for the site-wide ones on the journeys index
-    name: str  # journey | emotion | overview | emotions
+    name: str  # journey (the emotion charts are SVG: emotion_charts.py)
     dot: str
     svg: str | None
     error: str | None
