@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import overview
 from .assets import SCRIPT, STYLESHEET
 from .catalog import Project, code_version, gc_paused
 from .diagnostics import Diagnostic
 from .governance import collect as collect_governance
 from .labels import ENGLISH, Labels
 from .load import LoadedMap
-from .diagrams import (Renderer, RenderRequest, emotion_comparison_dot, emotion_curve_dot,
-                       html_block, journey_dot, overview_dot)
-from .pages import GeneratedPage, PageBuilder, PageOptions, stage_order
+from .diagrams import Renderer, RenderRequest, html_block, journey_dot
+from .pages import GeneratedPage, PageBuilder, PageOptions
 from .store import STORE_FORMAT, FileStore, StoredFile
 from .text import escape
 from .urls import SitePaths, md_link, url_link
@@ -52,7 +52,7 @@ class Diagram:
     the page it belongs to and any hand-written page that embeds it."""
 
     persona_id: str  # "" for the site-wide ones on the journeys index
-    name: str  # journey | emotion | overview | emotions
+    name: str  # journey (the emotion charts are SVG: emotion_charts.py)
     dot: str
     svg: str | None
     error: str | None
@@ -151,27 +151,17 @@ def _stage_token(persona_id: str, stage_id: str) -> str:
     return f"cjm:stage/{persona_id}/{stage_id}"
 
 
-def _diagram_sources(project: Project, names: dict[str, str], maps: list[LoadedMap] | None = None,
-                     site_wide: bool = True,
-                     labels: Callable[[LoadedMap | None], Labels] = lambda loaded: ENGLISH) -> list[tuple[str, str, str]]:
-    """(persona id, diagram name, DOT) in a stable order: the two site-wide charts (unless
-    `site_wide` is false), then the journey and emotion curve of each of `maps` (default: all)."""
-    sources: list[tuple[str, str, str]] = []
-    order = stage_order(project)
-    shared = {sid for sid in order if sum(1 for m in project.maps for s in m.map.stages if s.id == sid) >= 2}
-    if project.maps and site_wide:
-        persona = lambda pid: f"cjm:persona/{pid}/"  # noqa: E731 - small URL callbacks
-        column = lambda sid: f"cjm:shared//{sid}" if sid in shared else None  # noqa: E731
-        sources.append(("", "overview", overview_dot(project.maps, order, _stage_token, names,
-                                                      persona_url=persona, stage_url=column,
-                                                      labels=labels(None))))
-        sources.append(("", "emotions", emotion_comparison_dot(project.maps, _stage_token, order, names,
-                                                               persona_url=persona, labels=labels(None))))
+def _diagram_sources(project: Project, maps: list[LoadedMap] | None = None,
+                     labels: Callable[[LoadedMap | None], Labels] = lambda loaded: ENGLISH
+                     ) -> list[tuple[str, str, str]]:
+    """(persona id, diagram name, DOT) in a stable order: the journey of each of `maps`
+    (default: all), in its map's language. The emotion charts and the index heatmap need no
+    `dot` (emotion_charts.py)."""
     channels = {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
+    sources: list[tuple[str, str, str]] = []
     for loaded in project.maps if maps is None else maps:
         stage = lambda sid, pid=loaded.id: _stage_token(pid, sid)  # noqa: E731
         sources.append((loaded.id, "journey", journey_dot(loaded, stage, channels, labels(loaded))))
-        sources.append((loaded.id, "emotion", emotion_curve_dot(loaded, stage, labels(loaded))))
     return sources
 
 
@@ -190,16 +180,8 @@ def _renderer(site: SiteBuild, options: SiteOptions) -> Renderer | None:
     return None
 
 
-# The diagrams generated pages show are drawn with them. A persona's emotion curve is not
-# on its page any more (the canvas draws the curve in the journey's own columns): its DOT
-# is offered for download and it is drawn only when an embed asks for it.
-_PAGE_DIAGRAMS = frozenset({"overview", "emotions", "journey"})
-
-
-# The journey fits its column (6 stages keep 12 px text on a full-width page); the charts
-# across personas sit in a narrow column and would shrink to unreadable: they keep 85% of
-# their size and scroll sideways.
-_MIN_SCALE = {"overview": 0.85, "emotions": 0.85, "emotion": 0.85}
+# The diagrams generated pages show are drawn with them.
+_PAGE_DIAGRAMS = frozenset({"journey"})
 
 
 def _download_src(paths: SitePaths, persona_id: str, name: str) -> str:
@@ -217,7 +199,7 @@ def _draw_for_pages(site: SiteBuild, renderer: Renderer, sources: list[tuple[str
 def _render_diagrams(site: SiteBuild, renderer: Renderer, sources: list[tuple[str, str, str]]) -> list[Asset]:
     """Draw `sources` into `site.diagrams` (several at once); returns their `.dot` downloads."""
     results = renderer.render_all(
-        RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name), min_scale=_MIN_SCALE.get(name))
+        RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name))
         for pid, name, dot in sources
     )
     assets = []
@@ -257,8 +239,7 @@ def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic
             _build_into_store(site, options, renderer, store, problems or [])
         return site
     if renderer is not None:
-        site.assets += _draw_for_pages(site, renderer, _diagram_sources(project, site.builder.stage_names,
-                                                                      labels=site.builder.labels_for))
+        site.assets += _draw_for_pages(site, renderer, _diagram_sources(project, labels=site.builder.labels_for))
     site.pages = site.builder.build()
     site.assets += [Asset(options.pages.paths.stylesheet, STYLESHEET),
                     Asset(options.pages.paths.script, SCRIPT)]
@@ -287,8 +268,7 @@ def _drawer(site: SiteBuild, renderer: Renderer | None) -> Callable[[str, str], 
         loaded = project.by_id(pid) if pid else None
         if renderer is None or (pid and loaded is None):
             return None
-        sources = _diagram_sources(project, site.builder.stage_names, [loaded] if loaded else [],
-                                   site_wide=not pid, labels=site.builder.labels_for)
+        sources = _diagram_sources(project, [loaded] if loaded else [], labels=site.builder.labels_for)
         _render_diagrams(site, renderer, [s for s in sources if s[1] == name])
         return site.diagrams.get((pid, name))
 
@@ -324,9 +304,14 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     # (group, key, its map or None, what makes its pages, whose diagrams it shows or None)
     groups: list[tuple[str, str, LoadedMap | None, Callable[[], list[GeneratedPage]], str | None]] = []
     # A map's pages also show the items of other maps linked to its own (`addresses`).
+    # A persona page also overlays the curve of the map it is compared with (`compares_to`).
+    compared = overview.variants(project.maps)
     map_keys = [_key(common, m.id, m.map.model_dump_json(), [str(p) for p in builder._problems_for(m)],
                      builder.links.external_key(m.id),
-                     sorted(builder.labels_for(m).items()) if getattr(m.map, "lang", None) else None)
+                     sorted(builder.labels_for(m).items()) if getattr(m.map, "lang", None) else None,
+                     [(v.id, v.map.persona.name, v.map.state, [(s.id, s.name, s.emotion, s.feeling)
+                                                               for s in v.map.stages])
+                      for v in compared[m.id]])
                 for m in project.maps]
     # The health line of a map's persona page: its owner, review, findings and last commit.
     health_keys = [_key(key, governance.health(m.id).key()) if governance else key
@@ -383,8 +368,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     if renderer is not None and project.maps and any(owner is not None for _, owner in stale):
         # One batch, so that `dot` runs in parallel across every map that changed.
         maps = [loaded for loaded, owner in stale if loaded is not None]
-        diagram_sources = _diagram_sources(project, names, maps, site_wide=any(o == "" for _, o in stale),
-                                           labels=builder.labels_for)
+        diagram_sources = _diagram_sources(project, maps, labels=builder.labels_for)
         site.assets = _draw_for_pages(site, renderer, diagram_sources)
     downloads = {asset.src: asset.content for asset in site.assets}
     pages: list[StoredFile] = []
@@ -412,7 +396,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     site.files = pages + assets
 
 
-_DIAGRAM_NAMES = {False: ("overview", "emotions"), True: ("journey", "emotion")}
+_DIAGRAM_NAMES: dict[bool, tuple[str, ...]] = {False: (), True: ("journey",)}
 
 
 class _PageDiagrams:
