@@ -15,6 +15,7 @@ from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
+from .progress import Progress
 from .links import check_links
 from .research import RESEARCH_FILE, LoadedResearch, load_research
 from .safe_io import read_limited, write_atomic
@@ -132,11 +133,14 @@ _CODE: str | None = None
 
 
 def code_version() -> str:
-    """A hash of the package's code and templates: what a cache made by another cjm holds
-    is not reused."""
+    """A hash of the package's code and templates, and of the libraries that parse and
+    validate maps: what a cache made by another cjm (or another pydantic) holds is not reused."""
     global _CODE
     if _CODE is None:
-        digest = hashlib.sha256()
+        import pydantic
+        import yaml
+
+        digest = hashlib.sha256(f"pydantic {pydantic.VERSION}, PyYAML {yaml.__version__}\0".encode())
         package = Path(__file__).resolve().parent
         for path in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -179,10 +183,13 @@ class _ModelCache:
         if key is not None:
             self.used[key] = loaded.map.model_dump_json()
 
-    def save(self) -> None:
-        if self.used == self.known:
+    def save(self, prune: bool = True) -> None:
+        """Keep the maps of this run; `prune=False` (a run given single files, as pre-commit
+        does) keeps the other remembered maps too."""
+        kept = self.used if prune else {**self.known, **self.used}
+        if kept == self.known:
             return
-        data = json.dumps({"code": code_version(), "maps": self.used}, sort_keys=True)
+        data = json.dumps({"code": code_version(), "maps": kept}, sort_keys=True)
         try:
             write_atomic(self.file, data.encode("utf-8"))
         except OSError:
@@ -190,14 +197,15 @@ class _ModelCache:
 
 
 def load_project(paths: Iterable[Path], base: Path | None = None, cache: Path | None = None,
-                 top: Path | None = None) -> Project:
+                 top: Path | None = None, progress: Progress | None = None) -> Project:
     """Load and check every map under `paths`; never raises for bad input.
 
     With `cache` (a folder; the plugin passes its cache folder), unchanged valid maps are not
     parsed again (see _ModelCache). `top`: the highest folder whose `_vocabulary.yml` applies
-    (see `vocabulary_folders`)."""
+    (see `vocabulary_folders`). `progress`: reports the maps read, when that takes long."""
     with gc_paused():
-        return _load_project(paths, base, _ModelCache(cache) if cache is not None else None, top)
+        return _load_project(paths, base, _ModelCache(cache) if cache is not None else None, top,
+                             progress)
 
 
 def _load_vocabularies(project: Project, folders: Iterable[Path], base: Path
@@ -227,7 +235,7 @@ def _load_vocabularies(project: Project, folders: Iterable[Path], base: Path
 
 
 def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache | None,
-                  top: Path | None) -> Project:
+                  top: Path | None, progress: Progress | None) -> Project:
     base = Path(os.path.abspath(base or Path.cwd()))
     top = Path(os.path.abspath(top)) if top is not None else None
     paths = [Path(p) for p in paths]
@@ -250,7 +258,10 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
     project.vocabulary = nearest[0][0] if nearest else None
 
     owners: dict[str, LoadedMap] = {}
+    step = progress.step("reading maps", len(files)) if progress is not None else None
     for path in files:
+        if step is not None:
+            step.advance()
         source = SourceFile(path, display_name(path, base))
         project.files.append(source)
         if path.is_symlink() and path.is_dir():
@@ -297,11 +308,13 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
             continue
         owners[loaded.id] = loaded
 
+    if step is not None:
+        step.close()
     project.maps = sorted(owners.values(), key=lambda m: m.id)
     project.diagnostics.extend(_check_links(project, paths, folders, base))
     project.diagnostics = sorted_diagnostics(project.diagnostics)
     if cache is not None:
-        cache.save()
+        cache.save(prune=all(path.is_dir() for path in paths))
     return project
 
 

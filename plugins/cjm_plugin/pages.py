@@ -10,7 +10,7 @@ import html
 import json
 import posixpath
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import jinja2
 from markupsafe import Markup
@@ -269,11 +269,17 @@ class PageBuilder:
 
     # -- pages ----------------------------------------------------------------------------
 
-    def build(self) -> list[GeneratedPage]:
+    def build(self, advance: Callable[[], None] | None = None) -> list[GeneratedPage]:
+        """Every page; `advance` is called after the pages across maps, then after each map's
+        pages (progress: 1 + the number of maps)."""
         shared = self.shared_stage_ids()
         pages = self.site_pages(shared)
+        if advance is not None:
+            advance()
         for loaded in self.project.maps:
             pages += self.map_pages(loaded, shared)
+            if advance is not None:
+                advance()
         return pages
 
     def site_pages(self, shared: list[str]) -> list[GeneratedPage]:
