@@ -148,13 +148,21 @@ def code_version() -> str:
     return _CODE
 
 
+# The models of the last load in this process, by cache key: `mkdocs serve` loads every map
+# again after each save, and validating the JSON of 199 unchanged maps again was a tenth of
+# a dirty rebuild at 200 maps (bench/README.md). Models are not changed after loading.
+_LAST_LOAD: dict[str, JourneyMap] = {}
+
+
 class _ModelCache:
     """Maps that loaded without a single message, by their bytes, name and vocabulary: the
     next load validates the remembered model instead of parsing the YAML again (1.2 s of
-    every build of a 200-persona site, bench/README.md). Remembered maps have no positions;
-    nothing needs them, since they had no message to place."""
+    every build of a 200-persona site, bench/README.md), or, in the same process (serve),
+    takes the model itself. Remembered maps have no positions; nothing needs them, since
+    they had no message to place."""
 
     def __init__(self, folder: Path):
+        self.models: dict[str, JourneyMap] = {}
         self.file = folder / "maps.json"
         try:
             data = json.loads(read_limited(self.file, MAX_CACHE_BYTES, follow_links=False))
@@ -172,20 +180,26 @@ class _ModelCache:
     def get(self, key: str | None, source: SourceFile) -> LoadedMap | None:
         if key is None or key not in self.known:
             return None
-        try:
-            model = JourneyMap.model_validate_json(self.known[key])
-        except ValueError:
-            return None
+        model = _LAST_LOAD.get(key)
+        if model is None:
+            try:
+                model = JourneyMap.model_validate_json(self.known[key])
+            except ValueError:
+                return None
         self.used[key] = self.known[key]
+        self.models[key] = model
         return LoadedMap(source, model, Positions())
 
     def put(self, key: str | None, loaded: LoadedMap) -> None:
         if key is not None:
             self.used[key] = loaded.map.model_dump_json()
+            self.models[key] = loaded.map
 
     def save(self, prune: bool = True) -> None:
         """Keep the maps of this run; `prune=False` (a run given single files, as pre-commit
         does) keeps the other remembered maps too."""
+        _LAST_LOAD.clear()
+        _LAST_LOAD.update(self.models)
         kept = self.used if prune else {**self.known, **self.used}
         if kept == self.known:
             return
