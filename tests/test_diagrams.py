@@ -534,3 +534,25 @@ def test_diagrams_core_does_not_import_mkdocs():
         imports = [line for line in path.read_text("utf-8").splitlines()
                    if line.lstrip().startswith(("import ", "from "))]
         assert not [line for line in imports if "mkdocs" in line], path.name
+
+
+def test_journey_marks_moments_of_truth_in_the_header_and_tooltip(tmp_path):
+    data = simple_map("ann", [0, -1, 1])
+    data["stages"][1]["moment_of_truth"] = True
+    (loaded,) = load_maps(tmp_path, data)
+    groups = node_groups(ET.fromstring(render_svg(tmp_path, journey_dot(loaded, stage_url("ann")))))
+    assert "\u2605 Moment of truth" in texts(groups["stage-2"])
+    assert "Moment of truth" in tooltip(groups["stage-2"])
+    for other in ("stage-1", "stage-3"):
+        assert not any("Moment of truth" in t for t in texts(groups[other]))
+        assert "Moment of truth" not in tooltip(groups[other])
+
+
+def test_future_state_is_named_once_in_the_journey_title(tmp_path):
+    named = simple_map("shopper", [0, 1], name="Shopper (future state)")
+    plain = simple_map("buyer", [0, 1], name="Buyer")
+    for data in (named, plain):
+        data["state"] = "future"
+    loaded = {m.id: m for m in load_maps(tmp_path, named, plain)}
+    assert '"Customer journey of Shopper (future state)"' in journey_dot(loaded["shopper"], stage_url("s"))
+    assert '"Customer journey of Buyer (future state)"' in journey_dot(loaded["buyer"], stage_url("b"))

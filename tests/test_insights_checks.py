@@ -379,6 +379,7 @@ def test_scores_direction_confidence_and_flags(tmp_path):
               - {text: Faster., impact: 6, effort: high}
             metrics:
               - {name: Drop-off, value: 20, better: down, funnel: 1.5}
+              - {name: Bounce, value: 5, funnel: "true"}
         """) == [
         "maps/ann.yml:5:22: `moment_of_truth` must be `true` or `false`, not `maybe`",
         "maps/ann.yml:7:35: `confidence` must be 'observed' or 'assumed', not `sure`",
@@ -386,6 +387,9 @@ def test_scores_direction_confidence_and_flags(tmp_path):
         "maps/ann.yml:9:44: `effort` is `high`; use a whole number from 1 (low) to 5 (high)",
         "maps/ann.yml:11:45: `better` must be 'higher' or 'lower', not `down`",
         "maps/ann.yml:11:59: `funnel` must be `true` or `false`, not `1.5`",
+        # Quoted, it is text to YAML and to the schema editors check.
+        "maps/ann.yml:12:42: `funnel` must be `true` or `false`, not the quoted text `\"true\"`:"
+        " remove the quotes (write `funnel: true`)",
     ]
 
 
@@ -470,3 +474,15 @@ def test_the_docs_examples_validate(tmp_path):
         " cite it with `evidence: [checkout-funnel-2026-08]` on a stage, pain point or metric,"
         " or remove it",
     ]
+
+
+def test_a_research_file_that_cannot_be_read_is_reported_not_skipped(tmp_path):
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "zed.yml").write_text(CITING, "utf-8")
+    (tmp_path / "maps" / "_research.yml").symlink_to(tmp_path / "nowhere.yml")
+    project = load_project([tmp_path / "maps"], base=tmp_path)
+    assert [str(d) for d in project.diagnostics] == [
+        "maps/_research.yml:1:1: this is a symbolic link to a file that does not exist;"
+        " fix the link or delete it",
+    ]
+    assert project.research is None

@@ -414,3 +414,9 @@ from .insight_assets import INSIGHT_SCRIPT, INSIGHT_STYLESHEET  # noqa: E402
 
 STYLESHEET += INSIGHT_STYLESHEET
 SCRIPT += INSIGHT_SCRIPT
+
+# The edit link of pages written by `cjm generate` (edit_assets.py).
+from .edit_assets import EDIT_SCRIPT, EDIT_STYLESHEET  # noqa: E402
+
+STYLESHEET += EDIT_STYLESHEET
+SCRIPT += EDIT_SCRIPT

@@ -346,7 +346,7 @@ def _check_links(project: Project, paths: list[Path], folders: list[Path], base:
     research_path = (folders[0] if folders else Path("maps")) / RESEARCH_FILE
     research_file = display_name(research_path, base)
     broken = False
-    if research_path.is_file():
+    if os.path.lexists(research_path):  # a broken link or a folder gets its message too
         research, messages = load_research(SourceFile(research_path, research_file))
         found += messages
         broken = research is None or any(m.is_error for m in messages)

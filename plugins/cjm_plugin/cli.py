@@ -14,7 +14,7 @@ from . import __version__
 from .catalog import PROJECT_MARKERS, VOCABULARY_FILE, load_project
 from .diagnostics import format_github, visible
 from .export import ALL_KINDS
-from .progress import Progress, for_terminal
+from .progress import for_terminal
 
 # The other commands import what they need when they run: `cjm validate` runs on every
 # commit (pre-commit) and CI change, and page generation (Jinja2, Markdown, Graphviz
@@ -79,7 +79,28 @@ def _validate(args: argparse.Namespace) -> int:
         else f"{len(project.maps)} map(s) valid"
     )
     print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
+    if args.site:
+        failed = _validate_site(args, bool(project.maps)) or failed
     return 1 if failed else 0
+
+
+def _validate_site(args: argparse.Namespace, has_maps: bool) -> bool:
+    """`cjm validate --site`: print what the engine would silently ignore; True on errors."""
+    from .engine_checks import check_built_site, check_config
+
+    config, code = _site_config(args, required=True)
+    if config is None:
+        return True
+    paths = args.paths or ["maps"]
+    findings = check_config(config, args.prefix, maps_dir=paths[0]) + \
+        check_built_site(config, args.prefix, has_maps)
+    for finding in findings:
+        print(format_github(finding) if args.format == "github" else finding)
+    errors = sum(1 for f in findings if f.is_error)
+    warnings = len(findings) - errors
+    print(f"site ({config.name}, {config.engine}): {errors} error(s), {warnings} warning(s)",
+          file=sys.stderr if args.format == "github" else sys.stdout)
+    return errors > 0 or (args.strict and warnings > 0)
 
 
 class OutputError(Exception):
@@ -200,13 +221,12 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_valid(paths: list[Path], strict: bool = False, defaulted: bool = False,
-                progress: Progress | None = None):
+def _load_valid(paths: list[Path], strict: bool = False, defaulted: bool = False):
     """Load maps for a command that writes output: print every message as `cjm validate`
     does, and return None (exit 1) when any map is invalid, so nothing half-done is written."""
     if not _check_paths(paths, defaulted):
         return None
-    project = load_project(paths, progress=progress)
+    project = load_project(paths)
     for diagnostic in project.diagnostics:
         print(diagnostic, file=sys.stderr)
     if project.errors or (strict and project.warnings):
@@ -216,60 +236,152 @@ def _load_valid(paths: list[Path], strict: bool = False, defaulted: bool = False
     return project
 
 
-def _generate(args: argparse.Namespace) -> int:
-    from .generate import GenerateError, site_files, write_site
-    from .pages import PageOptions
-    from .site import SiteOptions, build_site
-    from .urls import SitePaths
+def _site_config(args: argparse.Namespace, required: bool):
+    """(the site's configuration or None, exit code or None): `--config`, else the first of
+    zensical.toml, mkdocs.yml, properdocs.yml here. Unreadable is exit 2 when `required`."""
+    from .site_config import SiteConfigError, find_config, load_config
 
+    path = find_config(Path("."), getattr(args, "config", None))
+    if path is None:
+        if required:
+            print("cjm: no site configuration here (zensical.toml, mkdocs.yml, properdocs.yml);"
+                  " run in the site's folder or pass --config FILE", file=sys.stderr)
+            return None, 2
+        return None, None
+    try:
+        return load_config(path, getattr(args, "engine", None)), None
+    except SiteConfigError as error:
+        print(f"cjm: {error}", file=sys.stderr)
+        return None, 2
+
+
+def _generation(args: argparse.Namespace, live: bool):
+    """(Generator, maps folder, site config) for `cjm generate` and `cjm serve`, or an exit code."""
+    from .generated_extras import NAV_FILE
     from .urls import prefix_problem
+    from .workflow import Generator, Settings
 
     problem = prefix_problem(args.prefix)
     if problem:
         print(visible(f"--prefix {args.prefix}: {problem} (a folder inside --out)"), file=sys.stderr)
         return 2
-    prefix = args.prefix.strip("/")
-    progress = for_terminal(sys.stderr)  # a bar on a terminal, lines in CI, when it takes long
-    project = _load_valid([Path(args.maps)], strict=args.strict, defaulted=args.maps == "maps",
-                          progress=progress)
-    if project is None:
-        return 1
-    paths = SitePaths(prefix)
-    options = SiteOptions(
-        diagrams=not args.no_diagrams,
-        pages=PageOptions(paths=paths, use_directory_urls=not args.no_directory_urls),
-    )
-    site = build_site(project, options, progress=progress)
-    progress.summary(site.summary())
-    for message in site.messages:
-        print(message, file=sys.stderr)
-    if site.fatal:
-        print(f"{site.fatal}; nothing written", file=sys.stderr)
-        return 1
-    if args.strict and site.messages:
-        print(f"{len(site.messages)} message(s) while building; nothing written", file=sys.stderr)
-        return 1
-    out = Path(args.out)
+    config, code = _site_config(args, required=args.out is None)
+    if code is not None:
+        return code
+    out = Path(args.out) if args.out else config.docs_dir
     if out.exists() and not out.is_dir():
-        print(f"{out}: is a file; --out takes a folder (the docs folder of your site)",
-              file=sys.stderr)
+        print(f"{out}: is a file; --out takes a folder (the docs folder of your site)", file=sys.stderr)
         return 1
-    files = site_files(site)
+    maps = Path(args.maps) if args.maps else (config.root / "maps" if config else Path("maps"))
+    if not _check_paths([maps], defaulted=not args.maps):
+        return 1
+    literate = config.plugins.get("literate-nav", {}) if config else {}
+    nav_file = literate.get("nav_file") if isinstance(literate.get("nav_file"), str) else NAV_FILE
+    settings = Settings(
+        maps=maps, out=out, prefix=args.prefix.strip("/"),
+        use_directory_urls=not args.no_directory_urls and (config.use_directory_urls if config else True),
+        diagrams=not args.no_diagrams, strict=args.strict, nav=args.nav,
+        nav_file=None if args.no_nav else nav_file,
+        edit_base=config.edit_base() if config else None,
+        docs_dir=config.docs_dir if config else out,
+        cache_dir=(config.root if config else Path(".")) / ".cache" / "plugin" / "cjm")
+    # A bar on a terminal, lines in CI, when a run takes long (progress.py).
+    generator = Generator(settings, say=print, warn=lambda text: print(text, file=sys.stderr), live=live,
+                          progress=lambda: for_terminal(sys.stderr))
+    return generator, maps, config
+
+
+def _engine_findings(config, args: argparse.Namespace, maps: Path, serving: bool) -> int:
+    """Print what the engine would silently ignore; the number of errors among them."""
+    from .engine_checks import check_config
+
+    if config is None:
+        return 0
+    findings = check_config(config, args.prefix, maps_dir=_maps_setting(config, maps), serving=serving)
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    return sum(1 for f in findings if f.is_error)
+
+
+def _maps_setting(config, maps: Path) -> str:
     try:
-        result = write_site(out, files, paths.prefix)
-    except (GenerateError, OSError) as error:
-        print(f"cjm generate: {error}", file=sys.stderr)
-        return 1
-    where = out / paths.prefix if paths.prefix else out
-    print(f"{where}: {len(result.written)} file(s) written, {len(result.unchanged)} unchanged,"
-          f" {len(result.removed)} removed ({len(project.maps)} map(s))")
-    # The plugin adds these to the MkDocs configuration itself; another engine needs them listed.
-    settings = [("extra_css", paths.stylesheet), ("extra_javascript", paths.script)]
-    for setting, src in settings:
-        if src in files:
+        return Path(os.path.relpath(maps.resolve(), config.root)).as_posix()
+    except ValueError:
+        return str(maps)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .workflow import watch
+
+    made = _generation(args, live=args.watch)
+    if isinstance(made, int):
+        return made
+    generator, maps, config = made
+    errors = _engine_findings(config, args, maps, serving=args.watch)
+    ok = generator.run()
+    if ok and config is None:  # nothing to check: say what any engine needs
+        prefix = generator.settings.prefix
+        for setting, asset in (("extra_css", "cjm.css"), ("extra_javascript", "cjm.js")):
+            src = f"{prefix}/assets/{asset}" if prefix else f"assets/{asset}"
             print(f"hint: add `{src}` to `{setting}` in your site's configuration"
                   " (mkdocs.yml, properdocs.yml, or [project] in zensical.toml)")
+    if not args.watch:
+        return 0 if ok and not errors else 1
+    _line_buffered()
+    print(f"cjm: watching {maps} (Ctrl-C stops)")
+    watch(generator, maps)
     return 0
+
+
+# The package extra that installs each engine (MkDocs comes with cjm; Material with it).
+EXTRAS = {"mkdocs": "material"}
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .workflow import engine_command, serve
+
+    engine = args.engine_name
+    command = engine_command(engine)
+    if command is None:
+        print(f"cjm serve: `{engine}` is not installed here; install it beside cjm with"
+              f" `pip install \"mkdocs-journey-maps[{EXTRAS.get(engine, engine)}]\"`", file=sys.stderr)
+        return 1
+    extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
+    if engine != "zensical":  # the plugin does the work: its serve watches the maps itself
+        config, code = _site_config(args, required=False)
+        if config is not None and "cjm" not in config.plugins:
+            print(f"cjm serve: {config.name} does not enable the cjm plugin, so `{engine} serve`"
+                  " shows no journey pages: add `- cjm` under `plugins` (or run `cjm generate"
+                  f" --watch` beside `{engine} serve`)", file=sys.stderr)
+        flags = ["-f", str(config.path)] if config is not None and args.config else []
+        return subprocess_run([command, "serve", *flags, *extra])
+    args.engine = "zensical"
+    _line_buffered()
+    made = _generation(args, live=True)
+    if isinstance(made, int):
+        return made
+    generator, maps, config = made
+    _engine_findings(config, args, maps, serving=True)
+    generator.run_guarded()
+    flags = ["-f", str(config.path)] if config is not None else []
+    print(f"cjm: serving with {engine}, generating again whenever {maps} changes (Ctrl-C stops)")
+    return serve(generator, maps, [command, "serve", *flags, *extra])
+
+
+def _line_buffered() -> None:
+    """Long-running commands: each message shows at once, also when the output is a file."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(line_buffering=True)
+
+
+def subprocess_run(command: list[str]) -> int:
+    import subprocess
+
+    try:
+        return subprocess.run(command).returncode
+    except KeyboardInterrupt:
+        return 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -456,6 +568,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-cache", action="store_true",
                           help="read every map again (default: maps found valid before and unchanged"
                           " since are taken from .cache/plugin/cjm/validate)")
+    validate.add_argument("--site", action="store_true",
+                          help="also check that the site engine runs cjm: its configuration, the"
+                          " cjm blocks in the docs, and the built site when there is one")
+    validate.add_argument("--config", help="with --site: the site's configuration (default:"
+                          " zensical.toml, mkdocs.yml or properdocs.yml here)")
+    validate.add_argument("--engine", choices=["mkdocs", "properdocs", "zensical"],
+                          help="with --site: the engine that reads the configuration (default:"
+                          " zensical for zensical.toml, else mkdocs)")
+    validate.add_argument("--prefix", default="journeys",
+                          help="with --site: folder of the generated pages (default: journeys)")
     validate.set_defaults(run=_validate)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a map file")
@@ -482,18 +604,26 @@ def build_parser() -> argparse.ArgumentParser:
     new.set_defaults(run=_new)
 
     generate = commands.add_parser(
-        "generate", help="write the generated pages to a docs folder, for engines without plugins")
-    generate.add_argument("--out", required=True,
-                          help="the docs folder of the other site (pages go to OUT/PREFIX/)")
-    generate.add_argument("--maps", default="maps", help="folder of the maps (default: maps/)")
-    generate.add_argument("--prefix", default="journeys",
-                          help="folder of the generated pages under OUT (default: journeys)")
-    generate.add_argument("--no-directory-urls", action="store_true",
-                          help="links for a site with `use_directory_urls: false`")
-    generate.add_argument("--no-diagrams", action="store_true", help="leave out the diagrams")
-    generate.add_argument("--strict", action="store_true",
-                          help="write nothing when there are warnings too")
+        "generate", help="write the generated pages (and their navigation) into the docs, for"
+        " engines that run no cjm plugin (Zensical)")
+    generate.add_argument("--out", help="the docs folder (default: `docs_dir` of the site's"
+                          " configuration here); pages go to OUT/PREFIX/")
+    _add_generation_options(generate)
+    generate.add_argument("--watch", action="store_true",
+                          help="keep running and generate again whenever a map changes (beside"
+                          " `zensical serve`); a broken map keeps its last good pages")
     generate.set_defaults(run=_generate)
+
+    serve = commands.add_parser(
+        "serve", help="serve the site with an engine: zensical (cjm generates the pages beside"
+        " `zensical serve` and again on every map save), mkdocs or properdocs (the plugin does it)")
+    serve.add_argument("engine_name", choices=["zensical", "mkdocs", "properdocs"], metavar="ENGINE",
+                       help="zensical, mkdocs or properdocs")
+    serve.add_argument("--out", help="zensical: the docs folder (default: from the configuration)")
+    _add_generation_options(serve)
+    serve.add_argument("-a", "--dev-addr", metavar="IP:PORT",
+                       help="where to serve (the engine's default: localhost:8000)")
+    serve.set_defaults(run=_serve)
 
     export = commands.add_parser(
         "export", help="touchpoints, pain points, opportunities, metrics, stages and evidence as"
@@ -528,6 +658,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help="PNG: device pixels per CSS pixel (default 2, sharp on slides)")
     render.set_defaults(run=_render)
     return parser
+
+
+def _add_generation_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="the site's configuration (default: zensical.toml,"
+                        " mkdocs.yml or properdocs.yml here)")
+    parser.add_argument("--maps", help="folder of the maps (default: maps/ beside the configuration)")
+    parser.add_argument("--prefix", default="journeys",
+                        help="folder of the generated pages under OUT (default: journeys)")
+    parser.add_argument("--nav", choices=["auto", "full", "personas", "index"], default="auto",
+                        help="how much the navigation file lists (as the plugin's `nav` option)")
+    parser.add_argument("--no-nav", action="store_true", help="write no navigation file (SUMMARY.md)")
+    parser.add_argument("--no-directory-urls", action="store_true",
+                        help="links for a site with `use_directory_urls: false` (read from the"
+                        " configuration when there is one)")
+    parser.add_argument("--no-diagrams", action="store_true", help="leave out the diagrams")
+    parser.add_argument("--strict", action="store_true",
+                        help="write nothing when there are warnings too")
 
 
 def _add_import_parser(commands) -> None:  # noqa: ANN001 - argparse's private subparsers type

@@ -16,6 +16,7 @@ content tabs and lists.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -229,10 +230,14 @@ def extract(markdown: str, first_line: int = 1, token: str | None = None) -> Pag
 class EmbedRenderer:
     """Turns one embed's options into Markdown (tables) or HTML (diagrams)."""
 
-    def __init__(self, builder: PageBuilder, diagram_html: Callable[[str, str, str], str] | None = None):
+    def __init__(self, builder: PageBuilder, diagram_html: Callable[[str, str, str], str] | None = None,
+                 source_links: bool = False):
         self.builder = builder
         self.project = builder.project
         self.diagram_html = diagram_html or (lambda persona_id, name, page_src: "")
+        # Links as the engine will read them (see PageBuilder.fragment).
+        self.source_links = source_links
+        self.fragment = functools.partial(builder.fragment, source_links=source_links)
 
     # -- checks ---------------------------------------------------------------------------
 
@@ -312,19 +317,19 @@ class EmbedRenderer:
             return "html", html
         if view == "canvas":
             loaded = self._persona(options)
-            return "html", str(builder.canvas(loaded, page_src))
+            return "html", str(builder.canvas(loaded, page_src, source_links=self.source_links))
         if view == "glance":
             loaded = self._persona(options)
-            return "markdown", builder.fragment(page_src, "glance_table", m=loaded.map, pid=loaded.id,
+            return "markdown", self.fragment(page_src, "glance_table", m=loaded.map, pid=loaded.id,
                                                top_pain=builder.top_pain(loaded))
         if view == "touchpoints":
             rows = self._scope(builder.touchpoint_rows(), options)
             rows = self._filter(rows, options, "channel", lambda r: r["touchpoint"].channel)
             rows = self._filter(rows, options, "owner", lambda r: r["touchpoint"].owner)
             if "persona" in options and "stage" in options and len(options) == 3:
-                return "markdown", builder.fragment(page_src, "stage_touchpoints",
+                return "markdown", self.fragment(page_src, "stage_touchpoints",
                                                     touchpoints=[r["touchpoint"] for r in rows])
-            return "markdown", builder.fragment(page_src, "touchpoint_rows", rows=rows)
+            return "markdown", self.fragment(page_src, "touchpoint_rows", rows=rows)
         if view == "pain-points":
             rows = self._scope(builder.item_rows("pain_points"), options)
             severity = options.get("severity")
@@ -333,13 +338,13 @@ class EmbedRenderer:
                                  f"{_nearest(severity, ['low', 'medium', 'high'])}", "severity")
             rows = self._filter(rows, options, "severity", lambda r: r["item"].severity)
             rows.sort(key=lambda r: SEVERITY_ORDER[r["item"].severity])
-            return "markdown", builder.fragment(page_src, "pain_rows", rows=rows)
+            return "markdown", self.fragment(page_src, "pain_rows", rows=rows)
         if view in ("portfolio", "funnel", "evidence"):
             return getattr(self, f"_{view}")(options, page_src)
         rows = self._scope(builder.item_rows("opportunities"), options)
         rows = self._filter(rows, options, "owner", lambda r: r["item"].owner)
         rows = self._filter(rows, options, "status", lambda r: r["item"].status)
-        return "markdown", builder.fragment(page_src, "opportunity_rows", rows=rows)
+        return "markdown", self.fragment(page_src, "opportunity_rows", rows=rows)
 
     def _portfolio(self, options: dict, page_src: str) -> tuple[str, str]:
         """The matrix, the ranking and the unaddressed pain points of the chosen scope."""
@@ -352,7 +357,7 @@ class EmbedRenderer:
         pains = {id(r["item"]) for r in self._scope(builder.item_rows("pain_points"), options)}
         parts = builder.portfolio_parts(
             page_src, keep=lambda placed: id(placed.item) in (chosen if placed.kind == "opportunity" else pains))
-        return "markdown", builder.fragment(page_src, "portfolio_view", template="_insights.j2",
+        return "markdown", self.fragment(page_src, "portfolio_view", template="_insights.j2",
                                             level=3, **parts)
 
     def _funnel(self, options: dict, page_src: str) -> tuple[str, str]:
@@ -382,7 +387,7 @@ class EmbedRenderer:
             rows = [(ev, cites) for ev, cites in rows if cites]
         if not rows:
             raise EmbedError("no evidence is cited there; remove a filter or cite sources in the map")
-        return "markdown", self.builder.fragment(page_src, "evidence_sources", template="_insights.j2",
+        return "markdown", self.fragment(page_src, "evidence_sources", template="_insights.j2",
                                                  rows=rows, level=3)
 
 

@@ -67,6 +67,24 @@ def site_files(site: SiteBuild) -> dict[str, bytes]:
     return dict(sorted(files.items()))
 
 
+def generated_by_cjm(out: Path, prefix: str) -> set[str]:
+    """The files under `out` that `cjm generate` wrote and nobody changed since (their bytes
+    match the manifest), by path relative to `out`; empty when there is no usable manifest."""
+    try:
+        accepted = read_manifest(out, manifest_path(prefix))
+    except GenerateError:
+        return set()
+    found = set()
+    for name, digests in accepted.items():
+        target = out / name
+        try:
+            if not target.is_symlink() and target.is_file() and sha256(target.read_bytes()) in digests:
+                found.add(name)
+        except OSError:
+            continue
+    return found
+
+
 def _safe_relative(path: str) -> bool:
     """A relative path with `/` that stays inside the output folder."""
     pure = PurePosixPath(path)

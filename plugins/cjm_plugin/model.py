@@ -216,14 +216,23 @@ _FLAG_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": Fals
 
 
 def _check_flag(value: Any, info: ValidationInfo) -> Any:
+    """`true`, `false` and YAML 1.1's `yes`/`no`/`on`/`off`. A quoted `"true"` is text to
+    every YAML reader and to the JSON Schema editors check, so it is refused with the fix."""
     if isinstance(value, bool):
         return value
+    field = info.field_name or "value"
     word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if word in _FLAG_WORDS and isinstance(value, Quoted):
+        raise PydanticCustomError(
+            "cjm_flag", "`{field}` must be `true` or `false`, not the quoted text `\"{value}\"`:"
+            " remove the quotes (write `{field}: {fix}`)",
+            {"field": field, "value": _short(str(value)), "fix": "true" if _FLAG_WORDS[word] else "false"},
+        )
     if word in _FLAG_WORDS:
         return _FLAG_WORDS[word]
     raise PydanticCustomError(
         "cjm_flag", "`{field}` must be `true` or `false`, not `{value}`",
-        {"field": info.field_name or "value", "value": _short(str(value))},
+        {"field": field, "value": _short(str(value))},
     )
 
 

@@ -225,14 +225,18 @@ class PageBuilder:
         content = self.env.get_template(template).render(self._context(src, **values))
         return GeneratedPage(src, content, source)
 
-    def fragment(self, page_src: str, macro: str, template: str = "_tables.j2", **values) -> str:
+    def fragment(self, page_src: str, macro: str, template: str = "_tables.j2", source_links: bool = False,
+                 **values) -> str:
         """One table of `_tables.j2` (or a view of `template`) for a hand-written page at
         `page_src` (see embeds.py).
 
-        Its links are final URLs: the fragment is inserted after MkDocs rewrote `.md` links.
+        It goes into the page as raw HTML, whose links MkDocs leaves alone: they are final
+        URLs. Zensical reads every `href` in raw HTML as relative to the Markdown file and
+        rewrites (and checks) `.md` ones: `source_links` keeps them as `.md` links for it.
         """
         context = self._context(page_src, **values)
-        context["link"] = context["url"]
+        if not source_links:
+            context["link"] = context["url"]
         module = self.env.get_template(template).make_module(context)
         return str(getattr(module, macro)(**values))
 
@@ -343,12 +347,16 @@ class PageBuilder:
         return self._render("index.md.j2", self.paths.index, rows=rows, order=self.order,
                             shared=self.shared_stage_ids(), problems=self.problems)
 
-    def canvas(self, loaded: LoadedMap, page_src: str, page: bool = False) -> Markup:
-        """The journey canvas of `loaded`, its stage links relative to the page at `page_src`."""
+    def canvas(self, loaded: LoadedMap, page_src: str, page: bool = False, source_links: bool = False) -> Markup:
+        """The journey canvas of `loaded`, its stage links relative to the page at `page_src`
+        (as `.md` links with `source_links`: see `fragment`)."""
         from .canvas import render_canvas  # here: canvas.py formats numbers with this module
 
         def stage_url(stage_id: str) -> str:
-            return url_link(page_src, self.paths.stage(loaded.id, stage_id), self.options.use_directory_urls)
+            target = self.paths.stage(loaded.id, stage_id)
+            if source_links:
+                return md_link(page_src, target)
+            return url_link(page_src, target, self.options.use_directory_urls)
 
         return Markup(render_canvas(loaded, self.markdown, self.channel_names, stage_url,
                                     page=page, wide=page and self.options.full_width))

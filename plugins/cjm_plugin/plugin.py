@@ -1,7 +1,9 @@
-"""The MkDocs adapter: the only module that imports MkDocs.
+"""The MkDocs adapter: the only module that imports MkDocs (ProperDocs runs it too).
 
-It turns MkDocs events into calls of the core (load, pages, diagrams) and
-hands the results back as generated files and a navigation section.
+It turns MkDocs events into calls of the core (load, pages, diagrams) and hands the results
+back as generated files and a navigation section. The ```` ```cjm ```` blocks in hand-written
+pages are the Markdown extension's job (markdown_ext.py): the plugin adds it to the site's
+extensions and hands it the maps it loaded, so every engine runs the same embed code.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from pathlib import Path
 from typing import Callable, Literal
 
-import markdown
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -30,8 +31,11 @@ from mkdocs.structure.pages import Page
 from .catalog import Project, load_project
 from .progress import Progress
 from .diagnostics import Diagnostic, short, visible
-from .embeds import EmbedError, EmbedRenderer, PageEmbeds, extract, notice
-from .load import LoadedMap
+from .embeds import notice
+from .generate import generated_by_cjm
+from .last_good import LastGoodMaps
+from .markdown_ext import CjmExtension, PageContext, is_cjm
+from .nav import NAV_MODES, NavSection, journeys_nav, nav_mode
 from .yaml_source import Positions
 from .pages import PageOptions
 from .rawblocks import lift, restore
@@ -69,7 +73,7 @@ class CjmConfig(base.Config):
     # Raw HTML in map text: escaped unless allowed.
     allow_html = c.Type(bool, default=False)
     # How much of the journeys section the navigation lists (see docs/configuration.md).
-    nav = c.Choice(("auto", "full", "personas", "index"), default="auto")
+    nav = c.Choice(NAV_MODES, default="auto")
     # Title of the navigation section.
     nav_title = c.Type(str, default="Journeys")
     # Channels and owners of a stage as page tags (for Material's tags plugin).
@@ -85,16 +89,6 @@ class CjmConfig(base.Config):
     render_jobs = c.Optional(_Checked(int, lambda v: None if 1 <= v <= 256 else
                                       "give how many `dot` runs at once, from 1 to 256"))
     cache_dir = c.Type(str, default=".cache/plugin/cjm")
-
-
-# Above this many generated pages, `nav: auto` stops listing stage pages: Material renders
-# the whole navigation into every page, so build time grows with pages × nav entries.
-# Measured (bench/README.md): an entry inside a persona's sub-section costs each page about
-# 0.2 ms, a flat persona entry about 0.04 ms, against ~55 ms for the rest of a page. At 150
-# pages the full navigation made every page 50% slower; 60 keeps it near 20%, and 100 flat
-# persona entries cost under 10%.
-AUTO_NAV_FULL_LIMIT = 60
-AUTO_NAV_PERSONAS_LIMIT = 100
 
 
 def _guarded(fallback: Callable, site_wide: bool = True):
@@ -143,13 +137,11 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.command: str = "build"
         self.site_options: SiteOptions | None = None
         self.failure: str | None = None  # why this rebuild shows the last good pages (serve)
-        self.last_good: dict[str, LoadedMap] = {}  # by map file, for `mkdocs serve`
+        self.last_good = LastGoodMaps()  # for `mkdocs serve`
         self.site: SiteBuild | None = None
         self.generated: dict[str, StoredFile] = {}
         self.added: list[File] = []  # the files on_files added to this build
-        self.page_embeds: dict[str, PageEmbeds] = {}
-        self.raw_blocks: dict[str, dict[str, str]] = {}
-        self.markdown: markdown.Markdown | None = None
+        self.raw_blocks: dict[str, dict[str, str]] = {}  # by page: see on_page_markdown
         # The site of the last build that went well, shown while serving when one fails.
         self.good_site: SiteBuild | None = None
 
@@ -161,8 +153,9 @@ class CjmPlugin(BasePlugin[CjmConfig]):
 
     @_guarded(_unchanged)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.page_embeds, self.raw_blocks, self.markdown = {}, {}, None  # `mkdocs serve` reuses the plugin
-        self.site, self.site_options, self.failure = None, None, None
+        self._add_extension(config)  # first: blocks say why they are empty if the rest fails
+        self.site, self.site_options, self.failure = None, None, None  # serve reuses the plugin
+        self.raw_blocks = {}
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         self.maps_dir = (root / self.config.maps_dir).resolve()
@@ -195,6 +188,26 @@ class CjmPlugin(BasePlugin[CjmConfig]):
             ),
         )
         return config
+
+    def _add_extension(self, config: MkDocsConfig) -> None:
+        """The embeds run in the Markdown extension, fed by this plugin: listed by the user
+        or not (`markdown_extensions: - cjm` lets the same mkdocs.yml serve Zensical too),
+        it runs once, with the plugin's maps and options."""
+        configured = [name for name in config.mdx_configs if is_cjm(name) and config.mdx_configs[name]]
+        if configured:
+            log.info("cjm: the plugin runs the `cjm` Markdown extension itself, with the plugin's"
+                     " options; the options under `markdown_extensions: - cjm` apply to engines"
+                     " without the plugin (Zensical)")
+        config.markdown_extensions = [e for e in config.markdown_extensions if not is_cjm(e)]
+        for name in [name for name in config.mdx_configs if is_cjm(name)]:
+            del config.mdx_configs[name]
+        config.markdown_extensions.append(CjmExtension(source=self))
+
+    def embed_site(self, page: PageContext):
+        """For the extension: the site of this build (None after a failure, said in the log)."""
+        if self.site is None:
+            return None, "cjm could not show this block; see the build log"
+        return self.site, None
 
     # -- content --------------------------------------------------------------------------
 
@@ -259,6 +272,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         (whatever its layout: `journeys.md`, `journeys/README.md`, `journeys/ann.md` with
         directory URLs) is kept and the clash reported, a warning `--strict` fails on."""
         self.generated, self.added = {}, []
+        self._drop_generate_output(files, config)
         taken = {file.dest_uri: file for file in files if not file.inclusion.is_excluded()}
         for stored in self.site.files:
             if not usable(stored):
@@ -285,6 +299,20 @@ class CjmPlugin(BasePlugin[CjmConfig]):
             if page:
                 self.generated[stored.src] = stored
 
+    def _drop_generate_output(self, files: Files, config: MkDocsConfig) -> None:
+        """Pages `cjm generate` wrote into the docs (for Zensical, from the same checkout)
+        are this plugin's own pages: it makes them itself, so the files on disk are left out
+        rather than reported as hand-written pages in its way."""
+        written = generated_by_cjm(Path(config.docs_dir), self.paths.prefix)
+        dropped = 0
+        for file in list(files):
+            if file.abs_src_path is not None and file.generated_by is None and file.src_uri in written:
+                files.remove(file)
+                dropped += 1
+        if dropped:
+            log.info(f"cjm: left out {dropped} file(s) that `cjm generate` wrote into the docs;"
+                     " the plugin generates them itself")
+
     def _report(self, project: Project) -> list[Diagnostic]:
         """Log every message; keep the last good map of a broken file while serving."""
         errors = project.errors
@@ -296,14 +324,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         for diagnostic in project.diagnostics:
             (log.error if diagnostic.is_error else log.warning)(str(diagnostic))
         if self.command == "serve":
-            broken = {e.file for e in errors}
-            current = {str(m.source.path): m for m in project.maps}
-            for path, previous in self.last_good.items():
-                if previous.source.display in broken and path not in current and \
-                        project.by_id(previous.id) is None:
-                    current[path] = previous
-            self.last_good = current
-            project.maps = sorted(current.values(), key=lambda m: m.id)
+            self.last_good.keep(project)
         return errors
 
     # -- navigation -----------------------------------------------------------------------
@@ -337,67 +358,27 @@ class CjmPlugin(BasePlugin[CjmConfig]):
             file = files.get_file_from_path(src)
             return file.page if file is not None else None
 
-        index = page(self.paths.index)
-        if index is None:
-            return None
-        mode = self._nav_mode()
-        children: list = [index]
-        if mode != "index":
-            for loaded in self.site.project.maps:
-                persona = page(self.paths.persona(loaded.id))
-                if persona is None:
-                    continue
-                if mode == "full":
-                    stages = [page(self.paths.stage(loaded.id, s.id)) for s in loaded.map.stages]
-                    # Themes print section titles as HTML: the persona name must stay text.
-                    title = html.escape(loaded.map.persona.name)
-                    children.append(Section(title, [persona] + [p for p in stages if p]))
-                else:
-                    children.append(persona)
-        across = [page(self.paths.stages_index), page(self.paths.touchpoints), page(self.paths.backlog),
-                  page(self.paths.portfolio), page(self.paths.evidence)]
-        children.append(Section("Across personas", [p for p in across if p]))
-        return Section(self.config.nav_title, children)
+        mode = nav_mode(self.config.nav, len(self.generated), len(self.site.project.maps))
+        tree = journeys_nav(self.site.project, self.paths, mode, self.config.nav_title,
+                            lambda src: page(src) is not None)
+        return _mkdocs_section(tree, page) if tree is not None else None
 
-    def _nav_mode(self) -> str:
-        if self.config.nav != "auto":
-            return self.config.nav
-        count = len(self.generated)
-        if count <= AUTO_NAV_FULL_LIMIT:
-            return "full"
-        return "personas" if len(self.site.project.maps) <= AUTO_NAV_PERSONAS_LIMIT else "index"
+    # -- generated pages: finished HTML kept away from Markdown ---------------------------
 
-    # -- embeds in hand-written pages ------------------------------------------------------
-
-    # Before other plugins see the Markdown: the blocks become placeholders that no
-    # Markdown extension can touch, whatever their indentation (admonitions, tabs).
+    # Before other plugins see the Markdown: the canvas and diagrams are finished HTML, and
+    # Markdown's HTML parser took most of a persona page's build time reading them (see
+    # rawblocks.py). The `cjm` blocks of hand-written pages are the extension's (on_config).
     @event_priority(50)
     @_guarded(_unchanged, site_wide=False)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files):
-        if page.file.src_uri in self.generated:
-            # The canvas and diagrams are finished HTML: Markdown's HTML parser took most of a
-            # persona page's build time reading them (see rawblocks.py).
-            lifted = lift(markdown)
-            if lifted.blocks:
-                self.raw_blocks[page.file.src_uri] = lifted.blocks
-            return lifted.markdown
-        if self.site is None or page.file.generated_by is not None or "cjm" not in markdown:
+        if page.file.src_uri not in self.generated:
             return markdown
-        found = extract(markdown, first_line=_first_line(page, markdown))
-        where = _docs_path(config, self.root, page.file)
-        for line, column in found.unclosed:
-            log.warning(f"{visible(where)}:{line}:{column}: cjm block: it has no closing fence, so it"
-                        " shows as text; close it with the same fence that opens it")
-        if found.embeds:
-            self.page_embeds[page.file.src_uri] = found
-        return found.markdown
+        lifted = lift(markdown)
+        if lifted.blocks:
+            self.raw_blocks[page.file.src_uri] = lifted.blocks
+        return lifted.markdown
 
-    def _notices(self, html: str, *, page: Page, **kwargs) -> str:
-        """After a failed page: each block says so instead of showing its placeholder."""
-        found = self.page_embeds.pop(page.file.src_uri, None)
-        if found is not None:
-            html = found.pattern.sub(notice("cjm could not show this block; see the build log"), html)
-        return self._with_failure(html)
+    # -- every page while serving after a failure -----------------------------------------
 
     def _with_failure(self, html: str) -> str:
         """While serving after a failed rebuild, every page says so at the top: the writer
@@ -407,37 +388,8 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         return (notice(f"{self.failure} — showing the last good pages until this is fixed",
                        "cjm: the last change could not be built", "cjm-serve-error") + html)
 
-    @_guarded(_notices, site_wide=False)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
-        found = self.page_embeds.get(page.file.src_uri)
-        if found is None:
-            return self._with_failure(html)
-        renderer = EmbedRenderer(self.site.builder, self.site.diagram_for_page)
-        where = visible(_docs_path(config, self.root, page.file))
-        contents: dict[str, str] = {}
-        for placeholder, embed in found.embeds.items():
-            try:
-                kind, content = renderer.render(embed, page.file.src_uri)
-                if kind == "markdown":
-                    content = self._markdown(config).reset().convert(content)
-            except EmbedError as error:
-                line, column = embed.where(error)
-                message = f"{where}:{line}:{column}: cjm block: {visible(str(error))}"
-                log.warning(message)
-                content = notice(message)
-            contents[placeholder] = content
-        # One pass over the page as Markdown made it: a placeholder is replaced only where
-        # the page has it, never inside a view inserted before it (map text is in those).
-        html = found.pattern.sub(lambda m: contents[m.group(1) or m.group(2)], html)
-        self.page_embeds.pop(page.file.src_uri, None)
         return self._with_failure(html)
-
-    def _markdown(self, config: MkDocsConfig) -> markdown.Markdown:
-        """The site's own Markdown set-up, for tables that embeds insert."""
-        if self.markdown is None:
-            self.markdown = markdown.Markdown(extensions=config.markdown_extensions,
-                                              extension_configs=config.mdx_configs)
-        return self.markdown
 
     @_guarded(_unchanged, site_wide=False)
     def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav: Navigation):
@@ -470,16 +422,6 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         return server
 
 
-def _first_line(page: Page, markdown: str) -> int:
-    """Line of the page source where `markdown` starts (front matter comes before it)."""
-    try:
-        source = page.file.content_string
-    except (OSError, TypeError, ValueError):
-        return 1
-    start = source.find(markdown[:200]) if markdown else -1
-    return source.count("\n", 0, start) + 1 if start > 0 else 1
-
-
 def _docs_path(config: MkDocsConfig, root: Path, file: File) -> str:
     """`docs/research.md`: a file as the writer finds it, from the project folder (a file
     another plugin generated has no such path: its URL path then)."""
@@ -490,6 +432,14 @@ def _docs_path(config: MkDocsConfig, root: Path, file: File) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _mkdocs_section(tree: NavSection, page: Callable[[str], Page | None]) -> Section:
+    """nav.py's tree as MkDocs sections and pages (every page in it exists)."""
+    children = [_mkdocs_section(child, page) if isinstance(child, NavSection) else page(child.src)
+                for child in tree.children]
+    # Themes print section titles as HTML: a persona name must stay text.
+    return Section(html.escape(tree.title), children)
 
 
 def _find_page(items: list, src: str) -> tuple[list, int] | None:

@@ -22,7 +22,7 @@ from .pages import GeneratedPage, PageBuilder, PageOptions, stage_order
 from .progress import Progress
 from .store import STORE_FORMAT, FileStore, StoredFile
 from .text import escape
-from .urls import SitePaths, url_link
+from .urls import SitePaths, md_link, url_link
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,9 @@ class SiteBuild:
     # Draws a diagram that was not needed for the generated pages (an embed asks for it).
     draw: Callable[[str, str], Diagram | None] | None = field(default=None, repr=False)
 
-    def diagram_for_page(self, persona_id: str, name: str, page_src: str) -> str:
-        """A persona's diagram as HTML for any page, its links relative to that page."""
+    def diagram_for_page(self, persona_id: str, name: str, page_src: str, source_links: bool = False) -> str:
+        """A persona's diagram as HTML for any page, its links relative to that page (the
+        download link relative to its Markdown file with `source_links`: PageBuilder.fragment)."""
         diagram = self.diagrams.get((persona_id, name))
         if diagram is None and self.draw is not None:
             diagram = self.draw(persona_id, name)
@@ -96,7 +97,8 @@ class SiteBuild:
             return f'href="{urls[target]}"'
 
         svg = _LINK.sub(link, diagram.svg)
-        download = url_link(page_src, diagram.download, self.use_directory_urls)
+        download = md_link(page_src, diagram.download) if source_links else \
+            url_link(page_src, diagram.download, self.use_directory_urls)
         # "Full size" is a <details> toggle: the diagram fits the column without a script.
         return (
             # Out of the search index: an SVG's text is node names and stage titles again.
@@ -269,6 +271,36 @@ def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic
     return site
 
 
+def embed_site(project: Project, options: SiteOptions, problems: list[Diagnostic] | None = None) -> SiteBuild:
+    """What the embeds in hand-written pages need, and nothing more: the page builder, and
+    diagrams drawn when a block asks for one (through the same disk cache as the generated
+    pages, so a diagram `cjm generate` drew is not drawn again). For engines that build the
+    generated pages from files (`cjm generate`) and run only the Markdown extension."""
+    site = SiteBuild(project, paths=options.pages.paths,
+                     use_directory_urls=options.pages.use_directory_urls)
+    site.builder = PageBuilder(project, options.pages, {}, problems)
+    site.builder.diagrams = _PageDiagrams(site)
+    renderer = _renderer(site, options) if options.diagrams else None
+    site.draw = _drawer(site, renderer)
+    return site
+
+
+def _drawer(site: SiteBuild, renderer: Renderer | None) -> Callable[[str, str], Diagram | None]:
+    """Draws one diagram on demand (an embed asks for one the pages did not need)."""
+    project = site.project
+
+    def draw(pid: str, name: str) -> Diagram | None:
+        loaded = project.by_id(pid) if pid else None
+        if renderer is None or (pid and loaded is None):
+            return None
+        sources = _diagram_sources(project, site.builder.stage_names, [loaded] if loaded else [],
+                                   site_wide=not pid)
+        _render_diagrams(site, renderer, [s for s in sources if s[1] == name])
+        return site.diagrams.get((pid, name))
+
+    return draw
+
+
 def _key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
@@ -289,15 +321,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
         builder.order, names, builder.channel_names, shared,
     )
 
-    def draw(pid: str, name: str) -> Diagram | None:
-        loaded = project.by_id(pid) if pid else None
-        if renderer is None or (pid and loaded is None):
-            return None
-        sources = _diagram_sources(project, names, [loaded] if loaded else [], site_wide=not pid)
-        _render_diagrams(site, renderer, [s for s in sources if s[1] == name])
-        return site.diagrams.get((pid, name))
-
-    site.draw = draw
+    site.draw = _drawer(site, renderer)
     # (group, key, its map or None, what makes its pages, whose diagrams it shows or None)
     groups: list[tuple[str, str, LoadedMap | None, Callable[[], list[GeneratedPage]], str | None]] = []
     # A map's pages also show the items of other maps linked to its own (`addresses`).

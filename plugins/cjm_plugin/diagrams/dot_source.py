@@ -171,6 +171,8 @@ def _stage_summary(stage: Stage) -> str:
     if stage.feeling:
         feels += f": {one_line(stage.feeling, 120)}"
     lines = [one_line(stage.name, 120), feels]
+    if stage.moment_of_truth:
+        lines.append("Moment of truth: this stage decides whether the persona stays or goes")
     if stage.objective:
         lines.append(f"Objective: {one_line(stage.objective, 240)}")
     counts = [
@@ -224,6 +226,7 @@ SMALL_WRAP = 24  # characters of 12 pt text per line
 LINE_HEIGHT = 1.25  # of the font size, as Graphviz spaces HTML-label lines
 SEVERITY_FILL = {"high": "#b3261e", "medium": "#b45309", "low": "#6b6b00", "none": "#5f6368"}
 SEVERITY_WORDS = {"high": "high", "medium": "medium", "low": "low", "none": "not rated"}
+MOMENT_OF_TRUTH = "\u2605 Moment of truth"
 KIND_ORDER = {"evidence": 0, "frontstage": 1, "backstage": 2, "support": 3}
 
 
@@ -259,6 +262,10 @@ def _header_label(stage: Stage) -> tuple[Html, float]:
     mood = wrap(_mood(stage), SMALL_WRAP, 2)
     rows = [f"<TR><TD>{html_lines(name, bold=True)}</TD></TR>"]
     height = len(name) * 14 * LINE_HEIGHT
+    if stage.moment_of_truth:
+        # The canvas and the curve mark it with the same star.
+        rows.append(f"<TR><TD>{html_lines([MOMENT_OF_TRUTH], size=12, bold=True)}</TD></TR>")
+        height += 12 * LINE_HEIGHT
     if mood:
         rows.append(f"<TR><TD>{html_lines(mood, size=12, colour=MUTED)}</TD></TR>")
         height += len(mood) * 12 * LINE_HEIGHT
@@ -284,7 +291,7 @@ def journey_dot(loaded: LoadedMap, stage_url: StageUrl,
     journey = loaded.map
     names = channel_names or {}
     title = f"Customer journey of {one_line(journey.persona.name)}"
-    if journey.state == "future":
+    if journey.state == "future" and "future state" not in journey.persona.name.lower():
         title += " (future state)"
     dot = _Dot(title, _common_graph(
         "cjm-journey", rankdir="TB", newrank=True, nodesep=0.18, ranksep=0.22,
