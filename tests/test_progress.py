@@ -117,7 +117,8 @@ def test_a_long_build_logs_progress_and_a_summary_at_info(tmp_path, caplog, alwa
     assert "page(s) (" in summary[0] and "made again" in summary[0] and "diagram(s) drawn" in summary[0]
 
 
-def test_generate_writes_plain_lines_when_not_on_a_terminal(tmp_path, capsys, always_long):
+def test_generate_writes_plain_lines_when_not_on_a_terminal(tmp_path, capsys, always_long, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # its cache goes into the current folder
     maps = tmp_path / "maps"
     maps.mkdir()
     for n in range(3):
