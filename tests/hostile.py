@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, Tag
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from cjm_plugin.pages import group_title
 from sitebuild import read
 
 # Elements that run script, load other documents or restyle the page. None of them may
@@ -157,7 +158,7 @@ def expected_text(loaded, verbatim: bool = False):
     m, pid = loaded.map, loaded.id
     persona, index = f"journeys/{pid}/", "journeys/"
     yield persona, "article h1", m.persona.name, "persona.name"
-    yield index, "article td", m.persona.name, "persona.name in the index"
+    yield index, "article .cjm-journey-name", m.persona.name, "persona.name in the index"
     if m.persona.quote:
         yield persona, ".cjm-quote", m.persona.quote, "persona.quote"
     for key, value in m.persona.profile.items():
@@ -195,7 +196,10 @@ def expected_text(loaded, verbatim: bool = False):
             for value, what in ((o.owner, "owner"), (o.status, "status")):
                 if value:
                     yield page, "article td", value, f"opportunity.{what}"
-                    yield "journeys/backlog/", "article td", value, f"opportunity.{what} (backlog)"
+                    # The backlog groups opportunities by status: the status is their heading.
+                    shown_as = value if what == "owner" else group_title(value, "")  # `Idea (1)`
+                    yield ("journeys/backlog/", "article td" if what == "owner" else "article h3", shown_as,
+                           f"opportunity.{what} (backlog)")
         for metric in stage.metrics:
             yield page, "article td", metric.name, "metric.name"
             if metric.unit and metric.unit.strip():

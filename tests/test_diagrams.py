@@ -22,11 +22,8 @@ from cjm_plugin.catalog import Project, load_project
 from cjm_plugin.diagrams import (
     Renderer,
     RenderRequest,
-    emotion_comparison_dot,
-    emotion_curve_dot,
     inline_svg,
     journey_dot,
-    overview_dot,
 )
 from cjm_plugin.diagrams.dot_source import (
     EMOTION_FILL,
@@ -130,10 +127,6 @@ def example_project() -> Project:
 
 def stage_url(persona: str):
     return lambda stage: f"../{persona}/{stage}/?from=journey&x=1#top"
-
-
-def cell_url(persona: str, stage: str) -> str:
-    return f"{persona}/{stage}/"
 
 
 def render_svg(tmp_path: Path, dot: str, prefix: str = "d-") -> str:
@@ -408,87 +401,16 @@ def test_journey_pain_badges_take_the_worst_severity_and_the_legend_lists_what_i
     assert "medium" in legend and "not rated" in legend
 
 
-def test_emotion_curve_places_points_by_stage_and_emotion(tmp_path):
-    (loaded,) = load_maps(tmp_path, simple_map("ann", [0, 2, None, -2, 1]))
-    svg = render_svg(tmp_path, emotion_curve_dot(loaded, stage_url("ann")))
-    root = ET.fromstring(svg)
-    groups = node_groups(root)
-    assert "point-3" not in groups  # no emotion, no point
-    points = {n: groups[f"point-{n}"] for n in (1, 2, 4, 5)}
-    ys = {n: float(next(g.iter(f"{SVG}text")).get("y")) for n, g in points.items()}
-    assert ys[2] < ys[5] < ys[1] < ys[4]  # SVG y grows downwards: +2 is highest
-    xs = [_centre_x(points[n]) for n in (1, 2, 4, 5)]
-    assert xs == sorted(xs)
-    assert texts(points[2]) == ["very positive"]
-    assert "cjm-emotion-2" in points[2].get("class")
-    # Pain badges at the stages with pain points: stage 2 has 1, stage 3 has 2.
-    assert texts(groups["pain-2"]) == ["⚠ 1"] and texts(groups["pain-3"]) == ["⚠ 2"]
-    assert "pain-1" not in groups
-    assert tooltip(groups["pain-3"]).splitlines() == ["2 pain points at Decision:", "• pain 2", "• pain 2"]
-    # The gap where stage 3 has no emotion is drawn dashed.
-    curves = [g for g in root.iter(f"{SVG}g") if "cjm-curve" in (g.get("class") or "")]
-    dashed = [g for g in curves if next(g.iter(f"{SVG}path")).get("stroke-dasharray")]
-    assert len(curves) == 3 and len(dashed) == 1
-    assert set(hrefs(root)) == {stage_url("ann")(s) for s in
-                                ("awareness", "consideration", "decision", "purchase", "retention")}
-
-
-def test_emotion_comparison_has_a_line_per_persona(tmp_path):
-    maps = load_maps(tmp_path, simple_map("ann", [0, 1, -1]), simple_map("bob", [None, -2, 2, 1]),
-                     simple_map("cy", [1, 1], name='Cy "<b>"'))
-    svg = render_svg(tmp_path, emotion_comparison_dot(
-        maps, cell_url, ["awareness", "consideration"], persona_url=lambda p: f"{p}/"))
-    root = ET.fromstring(svg)
-    groups = node_groups(root)
-    assert {"point-ann-awareness", "point-bob-consideration", "point-cy-consideration"} <= set(groups)
-    assert "point-bob-awareness" not in groups
-    assert texts(groups["persona-cy"]) == ["◆\u00a0", 'Cy "<b>"']
-    assert tooltip(groups["persona-cy"]) == 'Cy "<b>": solid line, diamond markers'
-    assert set(hrefs(root)) == {cell_url(m.id, s.id) for m in maps for s in m.map.stages
-                                if s.emotion is not None} | {"ann/", "bob/", "cy/"}
-    stage_labels = [" ".join(texts(groups[f"stage-{s}"])) for s in
-                    ("awareness", "consideration", "decision", "purchase")]
-    assert stage_labels == ["Awareness", "Consideration", "Decision", "Purchase"]
-    curves = [g for g in root.iter(f"{SVG}g") if "cjm-curve" in (g.get("class") or "")]
-    assert len(curves) == 2 + 2 + 1
-
-
-def test_overview_has_a_cell_per_persona_stage(tmp_path):
-    maps = load_maps(tmp_path, simple_map("ann", [0, 1, -1]), simple_map("bob", [None, -2, 2, 1]))
-    order = ["awareness", "consideration", "decision", "purchase", "unused"]
-    svg = render_svg(tmp_path, overview_dot(maps, order, cell_url, stage_names={"decision": "Decide!"}))
-    root = ET.fromstring(svg)
-    groups = node_groups(root)
-    cells = sorted(k for k in groups if k.startswith("cell-"))
-    assert cells == sorted(f"cell-{m.id}-{s.id}" for m in maps for s in m.map.stages)
-    assert "cjm-emotion-none" in groups["cell-bob-awareness"].get("class")
-    assert "cjm-emotion-m2" in groups["cell-bob-consideration"].get("class")
-    assert texts(groups["stage-decision"]) == ["Decide!"]
-    assert texts(groups["stage-unused"]) == ["unused"]  # a shared stage nobody has yet
-    assert set(hrefs(root)) == {cell_url(m.id, s.id) for m in maps for s in m.map.stages}
-    # columns follow the given order, rows the maps
-    xs = [_centre_x(groups[f"stage-{s}"]) for s in order]
-    assert xs == sorted(xs)
-
-
 # --- the example maps -------------------------------------------------------------------
 
 
 def example_dots(project: Project) -> dict[str, str]:
     vocabulary = project.vocabulary
-    order = [s.id for s in vocabulary.stages] if vocabulary else []
-    names = {s.id: s.name for s in vocabulary.stages} if vocabulary else {}
     dots = {}
     channels = {c.id: c.label for c in vocabulary.channels} if vocabulary else {}
     for loaded in project.maps:
         url = stage_url(loaded.id)
         dots[f"{loaded.id}.journey.dot"] = journey_dot(loaded, url, channels)
-        dots[f"{loaded.id}.emotion.dot"] = emotion_curve_dot(loaded, url)
-    dots["comparison.dot"] = emotion_comparison_dot(project.maps, cell_url, order, names,
-                                                    persona_url=lambda p: f"{p}/")
-    dots["overview.dot"] = overview_dot(project.maps, order, cell_url, names,
-                                        persona_url=lambda p: f"{p}/",
-                                        stage_url=lambda s: f"stages/{s}/")
     return dots
 
 
@@ -510,7 +432,7 @@ def test_example_maps_render_with_every_touchpoint_and_link(tmp_path):
     assert renderer.runs == len(dots)
     for loaded in project.maps:
         made = {stage_url(loaded.id)(stage.id) for stage in loaded.map.stages}
-        for kind in ("journey", "emotion"):
+        for kind in ("journey",):
             name = f"{loaded.id}.{kind}.dot"
             result = results[name]
             assert result.error is None, f"{loaded.source.display}: {result.error}"
@@ -524,9 +446,6 @@ def test_example_maps_render_with_every_touchpoint_and_link(tmp_path):
                     for touchpoint in stage.touchpoints:
                         for line in wrap(touchpoint.name, NAME_WRAP, 4):
                             assert line in shown, (loaded.id, touchpoint.name)
-    for name in ("comparison.dot", "overview.dot"):
-        assert results[name].error is None
-        ET.fromstring(results[name].svg)
     # Several diagrams on one page never share an id.
     ids = [el.get("id") for r in results.values() for el in ET.fromstring(r.svg).iter() if el.get("id")]
     assert len(ids) == len(set(ids))

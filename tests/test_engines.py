@@ -147,7 +147,8 @@ def test_workshop_report_views_work_on_every_engine(engine_site, sites, tmp_path
     assert not body.select(".cjm-embed-error"), body.select_one(".cjm-embed-error")
     for code in body.select("pre code"):
         assert "show:" not in code.get_text(), f"{engine} left a cjm block as code"
-    assert len(body.select(".cjm-diagram svg")) == 2, "journey and emotion diagrams"
+    assert len(body.select(".cjm-diagram svg")) == 1, "the journey diagram"
+    assert body.select('.cjm-emotion-chart svg[data-cjm-chart="curve"]'), "the emotion curve (SVG, no dot)"
     assert body.select(".cjm-funnel svg, .cjm-matrix svg"), "funnel and portfolio charts"
     assert len(body.select("table")) >= len(blocks) - 4
     assert broken_links(site, page, body) == [], f"{engine}: links in views lead nowhere"

@@ -433,7 +433,7 @@ def test_warn_builds_every_good_map_and_lists_every_broken_one(tmp_path, caplog)
     for name in GOOD:
         pid = Path(name).stem
         assert (built.site / f"journeys/{pid}/index.html").is_file(), name
-        assert any(f"{pid}/" in a.get("href", "") for a in index.select("article td a")), name
+        assert any(f"{pid}/" in a.get("href", "") for a in index.select("article .cjm-journey-name a")), name
     notice = index.select_one("article .cjm-problems")
     assert notice is not None
     items = [normal(li.get_text(" ")) for li in notice.select("li")]

@@ -52,7 +52,9 @@ LINK = st.sampled_from(["https://example.org/?a=<x>|{{y}}", "../x.md", "#top", "
 
 ALLOWED_ELEMENTS = {"p", "h1", "h2", "h3", "a", "strong", "em", "code", "pre", "ul", "ol", "li",
                     "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
-                    "span", "div", "img"}
+                    "span", "div", "img",
+                    # The views across maps (index cards, stage cards across personas).
+                    "article", "section", "header", "h4"}
 TEMPLATE_CLASSES = {"admonition", "failure", "admonition-title"}
 # The journey canvas (canvas.py) writes these itself; map text reaches only `aria-label` and
 # `title`, and ids (slugs) the `data-cjm-*` attributes.
@@ -64,12 +66,14 @@ CANVAS_DATA = re.compile(r"data-cjm-(canvas|stage|stages|lane|point|line)")
 CANVAS_STYLE = re.compile(r"(?:(?:--cjm-[a-z]+|grid-column):\d+;?)+")
 # The charts computed as SVG (portfolio matrix, funnel) and the attributes the insight views
 # put on their own elements: anchors, the filters' data, accessible names.
-CHART_ELEMENTS = {"svg", "g", "rect", "line", "circle", "text", "title", "a"}
+CHART_ELEMENTS = {"svg", "g", "rect", "line", "circle", "text", "title", "a",
+                  "tspan", "polyline", "polygon"}  # the emotion charts (emotion_charts.py)
 CHART_ATTRIBUTES = {"xmlns", "xmlns:xlink", "viewbox", "width", "height", "x", "y", "x1", "y1", "x2",
                     "y2", "cx", "cy", "r", "rx", "fill", "stroke", "stroke-width", "stroke-dasharray",
-                    "font-size", "font-weight", "text-anchor", "transform", "role", "aria-labelledby", "id"}
-VIEW_ATTRIBUTES = {"role", "tabindex", "aria-label", "hidden"}
-ANCHOR_ID = re.compile(r"(pain|opportunity|evidence)-[a-z0-9_-]+|cjm-[a-z0-9_-]+title")
+                    "font-size", "font-weight", "text-anchor", "transform", "role", "aria-labelledby", "id",
+                    "points", "dy"}
+VIEW_ATTRIBUTES = {"role", "tabindex", "aria-label", "hidden", "scope", "data-label"}
+ANCHOR_ID = re.compile(r"(pain|opportunity|evidence|compare)-[a-z0-9_-]+|cjm-[a-z0-9_-]+title")
 
 
 def _optional(strategy):

@@ -45,9 +45,9 @@ def test_dot_runs_cold_warm_and_after_one_edit(tmp_path, counting_dot):
     maps = sorted(p for p in (root / "maps").glob("*.yml") if not p.name.startswith("_"))
     build_site(config)
     cold = counting_dot()
-    # `dot -V` once, then a journey per map, plus two site-wide charts. The canvas costs no
-    # run, and a persona's emotion curve is drawn only when an embed shows it.
-    assert cold == 1 + len(maps) + 2
+    # `dot -V` once, then a journey per map: the canvas, the emotion charts and the index
+    # heatmap are drawn without `dot` (emotion_charts.py).
+    assert cold == 1 + len(maps)
 
     build_site(config)
     assert counting_dot() == 0  # nothing changed: every SVG from the cache
@@ -56,8 +56,8 @@ def test_dot_runs_cold_warm_and_after_one_edit(tmp_path, counting_dot):
     edited.write_text(edited.read_text(encoding="utf-8").replace("Spots the show", "Sees the poster"),
                       encoding="utf-8")
     build_site(config)
-    # That map's journey, and the two site-wide ones that show every map.
-    assert counting_dot() == 3
+    # That map's journey only.
+    assert counting_dot() == 1
 
 
 def test_persona_page_has_clickable_diagrams_and_dot_download(tmp_path):
@@ -73,8 +73,8 @@ def test_persona_page_has_clickable_diagrams_and_dot_download(tmp_path):
     download = soup.select_one(".cjm-diagram-links a")["href"]
     assert (site / "journeys/m" / download).read_text(encoding="utf-8").startswith(("digraph", "graph", "strict"))
     assert "Poster" in svgs[0].get_text()
-    # The emotion curve's DOT is offered too, though only an embed draws it.
-    assert (site / "journeys/m/m-emotion.dot").read_text(encoding="utf-8").startswith("digraph")
+    # The emotion charts are no Graphviz diagrams any more: no DOT of them.
+    assert not (site / "journeys/m/m-emotion.dot").exists()
 
 
 def test_diagram_embed_links_resolve_from_the_embedding_page(tmp_path):

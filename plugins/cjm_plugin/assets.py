@@ -420,6 +420,12 @@ from .governance_assets import GOVERNANCE_STYLESHEET  # noqa: E402
 
 STYLESHEET += GOVERNANCE_STYLESHEET
 
+# The journeys index, the emotion charts, the stage pages across personas and the backlog.
+from .view_assets import BACKLOG_SCRIPT, VIEW_STYLESHEET  # noqa: E402
+
+STYLESHEET += VIEW_STYLESHEET
+SCRIPT += BACKLOG_SCRIPT
+
 # The edit link of pages written by `cjm generate` (edit_assets.py).
 from .edit_assets import EDIT_SCRIPT, EDIT_STYLESHEET  # noqa: E402
 

@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic, sorted_diagnostics
 from .labels import LANGUAGES
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
+from .progress import Progress
 from .links import check_links
 from .research import RESEARCH_FILE, LoadedResearch, load_research
 from .rules import RULES_FILE, Finding, LoadedRules, Locator, check_rules, load_rules, today
@@ -145,11 +146,14 @@ _CODE: str | None = None
 
 
 def code_version() -> str:
-    """A hash of the package's code and templates: what a cache made by another cjm holds
-    is not reused."""
+    """A hash of the package's code and templates, and of the libraries that parse and
+    validate maps: what a cache made by another cjm (or another pydantic) holds is not reused."""
     global _CODE
     if _CODE is None:
-        digest = hashlib.sha256()
+        import pydantic
+        import yaml
+
+        digest = hashlib.sha256(f"pydantic {pydantic.VERSION}, PyYAML {yaml.__version__}\0".encode())
         package = Path(__file__).resolve().parent
         for path in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -157,13 +161,22 @@ def code_version() -> str:
     return _CODE
 
 
+# The models of the last load in this process, by cache key: `mkdocs serve` loads every map
+# again after each save, and validating the JSON of 199 unchanged maps again was a tenth of
+# a dirty rebuild at 200 maps (bench/README.md). Models are not changed after loading.
+_LAST_LOAD: dict[str, JourneyMap] = {}
+
+
 class _ModelCache:
     """Maps that loaded without a single message, by their bytes, name and vocabulary: the
     next load validates the remembered model instead of parsing the YAML again (1.2 s of
-    every build of a 200-persona site, bench/README.md). Remembered maps have no positions;
-    nothing needs them, since they had no message to place."""
+    every build of a 200-persona site, bench/README.md), or, in the same process (serve),
+    takes the model itself. Remembered maps have no positions; nothing needs them, since
+    they had no message to place."""
 
     def __init__(self, folder: Path):
+        self.models: dict[str, JourneyMap] = {}
+        self._vocabularies: dict[int, tuple[Vocabulary, str]] = {}
         self.file = folder / "maps.json"
         try:
             data = json.loads(read_limited(self.file, MAX_CACHE_BYTES, follow_links=False))
@@ -172,30 +185,45 @@ class _ModelCache:
             self.known = {}
         self.used: dict[str, str] = {}
 
-    @staticmethod
-    def key(source: SourceFile, raw: bytes, vocabulary: Vocabulary | None) -> str | None:
-        vocabulary_json = vocabulary.model_dump_json() if vocabulary else ""
+    def key(self, source: SourceFile, raw: bytes, vocabulary: Vocabulary | None) -> str | None:
+        # Once per vocabulary, not per map: 0.3 s of every load of 200 maps.
+        if vocabulary is None:
+            vocabulary_json = ""
+        elif id(vocabulary) in self._vocabularies:
+            vocabulary_json = self._vocabularies[id(vocabulary)][1]
+        else:
+            vocabulary_json = vocabulary.model_dump_json()
+            self._vocabularies[id(vocabulary)] = (vocabulary, vocabulary_json)  # held: ids stay unique
         parts = (source.display, source.path.name, vocabulary_json)
         return hashlib.sha256(json.dumps(parts).encode("utf-8") + b"\0" + raw).hexdigest()
 
     def get(self, key: str | None, source: SourceFile) -> LoadedMap | None:
         if key is None or key not in self.known:
             return None
-        try:
-            model = JourneyMap.model_validate_json(self.known[key])
-        except ValueError:
-            return None
+        model = _LAST_LOAD.get(key)
+        if model is None:
+            try:
+                model = JourneyMap.model_validate_json(self.known[key])
+            except ValueError:
+                return None
         self.used[key] = self.known[key]
+        self.models[key] = model
         return LoadedMap(source, model, Positions())
 
     def put(self, key: str | None, loaded: LoadedMap) -> None:
         if key is not None:
             self.used[key] = loaded.map.model_dump_json()
+            self.models[key] = loaded.map
 
-    def save(self) -> None:
-        if self.used == self.known:
+    def save(self, prune: bool = True) -> None:
+        """Keep the maps of this run; `prune=False` (a run given single files, as pre-commit
+        does) keeps the other remembered maps too."""
+        _LAST_LOAD.clear()
+        _LAST_LOAD.update(self.models)
+        kept = self.used if prune else {**self.known, **self.used}
+        if kept == self.known:
             return
-        data = json.dumps({"code": code_version(), "maps": self.used}, sort_keys=True)
+        data = json.dumps({"code": code_version(), "maps": kept}, sort_keys=True)
         try:
             write_atomic(self.file, data.encode("utf-8"))
         except OSError:
@@ -203,16 +231,18 @@ class _ModelCache:
 
 
 def load_project(paths: Iterable[Path], base: Path | None = None, cache: Path | None = None,
-                 top: Path | None = None, languages: list[str] | None = None) -> Project:
+                 top: Path | None = None, progress: Progress | None = None,
+                 languages: list[str] | None = None) -> Project:
     """Load and check every map under `paths`; never raises for bad input.
 
     With `cache` (a folder; the plugin passes its cache folder), unchanged valid maps are not
     parsed again (see _ModelCache). `top`: the highest folder whose `_vocabulary.yml` applies
-    (see `vocabulary_folders`). `languages`: those with label files, for `lang:` (default: the
-    shipped ones; labels.languages adds a team's)."""
+    (see `vocabulary_folders`). `progress`: reports the maps read, when that takes long.
+    `languages`: those with label files, for `lang:` (default: the shipped ones;
+    labels.languages adds a team's)."""
     with gc_paused():
         return _load_project(paths, base, _ModelCache(cache) if cache is not None else None, top,
-                             tuple(languages or LANGUAGES))
+                             progress, tuple(languages or LANGUAGES))
 
 
 def _load_vocabularies(project: Project, folders: Iterable[Path], base: Path
@@ -242,7 +272,8 @@ def _load_vocabularies(project: Project, folders: Iterable[Path], base: Path
 
 
 def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache | None,
-                  top: Path | None, languages: tuple[str, ...] = LANGUAGES) -> Project:
+                  top: Path | None, progress: Progress | None,
+                  languages: tuple[str, ...] = LANGUAGES) -> Project:
     base = Path(os.path.abspath(base or Path.cwd()))
     top = Path(os.path.abspath(top)) if top is not None else None
     paths = [Path(p) for p in paths]
@@ -265,7 +296,10 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
     project.vocabulary = nearest[0][0] if nearest else None
 
     owners: dict[str, LoadedMap] = {}
+    step = progress.step("reading maps", len(files)) if progress is not None else None
     for path in files:
+        if step is not None:
+            step.advance()
         source = SourceFile(path, display_name(path, base))
         project.files.append(source)
         if path.is_symlink() and path.is_dir():
@@ -312,13 +346,15 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
             continue
         owners[loaded.id] = loaded
 
+    if step is not None:
+        step.close()
     project.maps = sorted(owners.values(), key=lambda m: m.id)
     project.diagnostics.extend(_check_links(project, paths, folders, base))
     project.diagnostics.extend(_check_rules(project, folders, base,
                                             cache.file.parent if cache is not None else None))
     project.diagnostics = sorted_diagnostics(project.diagnostics)
     if cache is not None:
-        cache.save()
+        cache.save(prune=all(path.is_dir() for path in paths))
     return project
 
 

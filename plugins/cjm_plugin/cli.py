@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import gc
 import json
 import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .catalog import VOCABULARY_FILE, Project, load_project
+from .catalog import PROJECT_MARKERS, VOCABULARY_FILE, Project, load_project
 from .diagnostics import format_github, visible
 from .export import ALL_KINDS
+from .progress import for_terminal
 
 # The other commands import what they need when they run: `cjm validate` runs on every
 # commit (pre-commit) and CI change, and page generation (Jinja2, Markdown, Graphviz
@@ -46,11 +48,28 @@ def _check_paths(paths: list[Path], defaulted: bool) -> bool:
     return not problems
 
 
+def validate_cache(paths: list[Path]) -> Path | None:
+    """Where `cjm validate` remembers the maps it found valid: `.cache/plugin/cjm/validate` in
+    the project folder (the nearest folder above the first path with mkdocs.yml or .git; else
+    the folder that holds the maps folder), next to the build's cache, ignored by git like it."""
+    start = Path(os.path.abspath(paths[0]))
+    maps = start if start.is_dir() else start.parent
+    root = next((folder for folder in (start, *start.parents)
+                 if any(os.path.lexists(folder / marker) for marker in PROJECT_MARKERS)), maps.parent)
+    return root / ".cache" / "plugin" / "cjm" / "validate"
+
+
 def _validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path("maps")]
     if not _check_paths(paths, defaulted=not args.paths):
         return 2
-    project = load_project(paths, languages=_languages(args))
+    # A short-lived process: the collector would only walk the maps' objects again (0.25 s
+    # at 200 maps) just before they are all freed at exit.
+    gc.disable()
+    # Valid maps are remembered by their bytes, name, vocabulary and cjm's code, so a run
+    # after one edit validates only that map again (cross-map checks always run).
+    project = load_project(paths, cache=None if args.no_cache else validate_cache(paths),
+                           languages=_languages(args))
     for diagnostic in project.diagnostics:
         print(format_github(diagnostic) if args.format == "github" else diagnostic)
     errors, warnings = len(project.errors), len(project.warnings)
@@ -275,7 +294,9 @@ def _generation(args: argparse.Namespace, live: bool):
         docs_dir=config.docs_dir if config else out,
         cache_dir=(config.root if config else Path(".")) / ".cache" / "plugin" / "cjm",
         language=language, labels_dir=labels_dir)
-    generator = Generator(settings, say=print, warn=lambda text: print(text, file=sys.stderr), live=live)
+    # A bar on a terminal, lines in CI, when a run takes long (progress.py).
+    generator = Generator(settings, say=print, warn=lambda text: print(text, file=sys.stderr), live=live,
+                          progress=lambda: for_terminal(sys.stderr))
     return generator, maps, config
 
 
@@ -464,7 +485,7 @@ def _add_language_options(command: argparse.ArgumentParser) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .standalone import FORMATS, RenderError, render
+    from .standalone import FORMATS, RENDER_STEPS, RenderError, render
 
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "html")
     if fmt not in FORMATS:
@@ -498,7 +519,10 @@ def _render(args: argparse.Namespace) -> int:
     if labels is None:
         return 1
     try:
-        result = render(project, loaded, fmt, out, width=args.width, scale=args.scale, labels=labels)
+        # Chromium may take seconds to start: a bar on a terminal (lines in CI) once it does.
+        with for_terminal(sys.stderr).step(f"rendering {loaded.id} as {fmt}", RENDER_STEPS[fmt]) as step:
+            result = render(project, loaded, fmt, out, width=args.width, scale=args.scale, labels=labels,
+                            advance=step.advance)
     except RenderError as error:
         print(f"cjm render: {error}", file=sys.stderr)
         return 1
@@ -561,7 +585,7 @@ def _export_mermaid(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .interop.importer import ImportRequest, import_map, import_ok_message
+    from .interop.importer import IMPORT_STEPS, ImportRequest, import_map, import_ok_message
     from .interop.draft import Problems
 
     request = ImportRequest(
@@ -569,7 +593,9 @@ def _import(args: argparse.Namespace) -> int:
         scale=args.scale, sheet=args.sheet, encoding=args.encoding, force=args.force,
         maps=Path(args.maps))
     try:
-        result = import_map(request)
+        # A large workbook takes seconds to read: a bar on a terminal (lines in CI) once it does.
+        with for_terminal(sys.stderr).step(f"importing {visible(request.file.name)}", IMPORT_STEPS) as step:
+            result = import_map(request, advance=step.advance)
     except Problems as problems:
         for diagnostic in problems.diagnostics:
             print(diagnostic, file=sys.stderr)
@@ -664,6 +690,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=["text", "github"], default="text",
                           help="`github` prints GitHub Actions annotations")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--no-cache", action="store_true",
+                          help="read every map again (default: maps found valid before and unchanged"
+                          " since are taken from .cache/plugin/cjm/validate)")
     validate.add_argument("--site", action="store_true",
                           help="also check that the site engine runs cjm: its configuration, the"
                           " cjm blocks in the docs, and the built site when there is one")

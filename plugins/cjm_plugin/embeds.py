@@ -308,7 +308,9 @@ class EmbedRenderer:
             options = embed
         view = self._view(options)
         builder = self.builder
-        if view in ("journey", "emotion"):
+        if view == "emotion":
+            return "html", str(builder.emotion_curve(self._persona(options), page_src))
+        if view == "journey":
             loaded = self._persona(options)
             html = self.diagram_html(loaded.id, view, page_src)
             if not html:

@@ -192,6 +192,9 @@ def check_links(maps: list[LoadedMap], research: LoadedResearch | None, research
     found: list[Diagnostic] = []
     for loaded in maps:
         found += _unique_ids(loaded, located)
+        message = _compares_message(loaded, index, complete, unreadable)
+        if message:
+            found.append(located(loaded).at(("compares_to",), message))
         if not research_broken:
             for placed in _cites(loaded):
                 found += _check_evidence(placed, index, located, research, research_file)
@@ -252,6 +255,22 @@ def _touchpoint_message(loaded: LoadedMap, reference: str) -> str:
                 f" touchpoint `{_short(unnamed.name)}` the line `id: {reference}`")
     return (f"touchpoint `{reference}` is not a touchpoint id of this map"
             f"{_suggest(reference, ids) or f'; touchpoint ids of this map: {_ids(ids)}'}")
+
+
+def _compares_message(loaded: LoadedMap, index: LinkIndex, complete: bool,
+                      unreadable: set[str] | frozenset[str]) -> str | None:
+    """`compares_to` names another map: its current (or other) state."""
+    other = loaded.map.compares_to
+    if other is None or (other in index.maps and other != loaded.id):
+        return None
+    if other == loaded.id:
+        return (f"`compares_to: {other}` names this map itself; name the map this one is a"
+                " variant of (for a future-state map, its current-state map)")
+    if other in unreadable or not complete:
+        return None  # that map has errors of its own, or was not part of this run
+    others = [pid for pid in index.maps if pid != loaded.id]
+    return (f"`compares_to: {other}` is not a map{_suggest(other, others)}; write the persona id"
+            f" of the map this one is a variant of (maps: {_ids(others)})")
 
 
 def _address_message(loaded: LoadedMap, reference: str, index: LinkIndex, complete: bool,

@@ -565,6 +565,12 @@ class JourneyMap(_Model):
         " `es`, `hu`, `en`, or one a team adds); default: the site's `theme.language`.",
         json_schema_extra={"examples": ["en", "zh", "de", "fr", "es", "hu"]},
     )
+    compares_to: Slug | None = Field(
+        None,
+        description="The persona id of the map this one is a variant of (a future-state map"
+        " names its current-state map): both pages link to each other and overlay their"
+        " emotion curves, and the journeys index shows them together.",
+    )
     lanes: list[Lane] = Field(
         default_factory=list,
         description="Internal rows (service blueprint), for example CX or Production.",

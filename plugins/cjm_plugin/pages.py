@@ -9,15 +9,16 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import jinja2
 from markupsafe import Markup
 
-from . import insight_pages, metrics, portfolio
+from . import insight_pages, metrics, overview, portfolio
 from .diffreport import describe
 from .governance import PER_COMMIT, PER_MAP
 from .labels import ENGLISH, Labels, Section, load_labels
@@ -77,6 +78,8 @@ def with_search_boost(content: str, boost: float | None) -> str:
         return "---\n" + entry + content[4:]
     return f"---\n{entry}---\n\n{content}"
 
+# The index overlays the emotion curves of this many personas at most: more are a tangle.
+COMPARED_PERSONAS = 8
 
 # Diagram fragments by (persona id or "", diagram name); missing ones are skipped.
 Diagrams = Mapping[tuple[str, str], str]
@@ -141,6 +144,21 @@ def status_word(status: str | None, labels: Mapping[str, str] = ENGLISH) -> str:
     return labels.get("status." + " ".join(str(status).lower().split()), status)
 
 
+def group_title(value: str | None, missing: str) -> str:
+    """A backlog group's title: cjm's own words (`planned`, `high`) capitalised, a team's
+    own status exactly as the map writes it."""
+    text = value or missing
+    known = text == missing or text in STATUS_ORDER or text in SEVERITY_ORDER
+    return text[:1].upper() + text[1:] if known else text
+
+
+def link_name(url: str, limit: int = 48) -> str:
+    """A link named by its target: `jira.example.com/browse/CX-12`, not "link"."""
+    name = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", str(url).strip(), flags=re.I).rstrip("/")
+    name = name or str(url)
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
 def average(values: Iterable[int | None]) -> float | None:
     known = [v for v in values if v is not None]
     return round(sum(known) / len(known), 1) if known else None
@@ -170,6 +188,25 @@ def _stage_names(project: Project) -> dict[str, str]:
     return names
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates, kept for the life of the process (Jinja checks each against its
+    source). `mkdocs serve` makes a PageBuilder on every rebuild: compiling the templates
+    again was a tenth of a dirty rebuild at 200 maps (bench/README.md)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()  # only PageBuilder's environment uses it: one set of settings
+
+
 class PageBuilder:
     """Renders every generated page of a project."""
 
@@ -195,6 +232,7 @@ class PageBuilder:
         self._map_labels: dict[str, Labels] = {}
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("cjm_plugin", "templates"),
+            bytecode_cache=_COMPILED,
             # `finalize` escapes for Markdown + HTML; autoescape makes macros return Markup.
             autoescape=True,
             finalize=lambda value: value if isinstance(value, Markup) else Markup(escape(value)),
@@ -219,6 +257,7 @@ class PageBuilder:
             severity_word=jinja2.pass_context(
                 lambda context, value: context["L"].get(f"severity.{value}", value) if value else ""),
             status_word=jinja2.pass_context(lambda context, value: status_word(value, context["L"])),
+            link_name=link_name,
             metric_status=metrics.status,
             gap=metrics.format_gap,
             # A commit's changes, per persona in the order they come.
@@ -345,12 +384,12 @@ class PageBuilder:
         for row in self.item_rows("opportunities"):
             opportunities.setdefault(row["item"].status, []).append(row)
         pain_groups = [
-            ((severity or "severity not set").capitalize(), pains[severity])
+            (group_title(severity, "not rated"), pains[severity])
             for severity in sorted(pains, key=SEVERITY_ORDER.__getitem__)
         ]
         known = {status: rank for rank, status in enumerate(STATUS_ORDER)}
         opportunity_groups = [
-            ((status or "status not set").capitalize(), opportunities[status])
+            (group_title(status, "status not set"), opportunities[status])
             for status in sorted(opportunities, key=lambda s: (
                 s is None, known.get((s or "").lower(), len(known)), (s or "").lower()))
         ]
@@ -358,11 +397,17 @@ class PageBuilder:
 
     # -- pages ----------------------------------------------------------------------------
 
-    def build(self) -> list[GeneratedPage]:
+    def build(self, advance: Callable[[], None] | None = None) -> list[GeneratedPage]:
+        """Every page; `advance` is called after the pages across maps, then after each map's
+        pages (progress: 1 + the number of maps)."""
         shared = self.shared_stage_ids()
         pages = self.site_pages(shared)
+        if advance is not None:
+            advance()
         for loaded in self.project.maps:
             pages += self.map_pages(loaded, shared)
+            if advance is not None:
+                advance()
         return pages
 
     def site_pages(self, shared: list[str]) -> list[GeneratedPage]:
@@ -398,17 +443,96 @@ class PageBuilder:
         return pages
 
     def index_page(self) -> GeneratedPage:
-        rows = []
-        for loaded in self.project.maps:
-            stages = loaded.map.stages
-            rows.append(dict(
-                map=loaded,
-                touchpoints=sum(len(s.touchpoints) for s in stages),
-                average=average(s.emotion for s in stages),
-                by_stage={s.id: s for s in stages},
+        from . import emotion_charts  # here: it imports canvas.py, which imports this module
+
+        src = self.paths.index
+        groups = [[self._index_row(loaded) for loaded in group]
+                  for group in overview.groups(self.project.maps)]
+        maps = [row["map"] for group in groups for row in group]
+        shared = self.shared_stage_ids()
+        columns = [emotion_charts.Column(sid, self.stage_names.get(sid, sid),
+                                         self._url(src, self.paths.shared_stage(sid)) if sid in shared else "")
+                   for sid in self.order]
+        heat_rows = [emotion_charts.HeatRow(
+            m.id, m.map.persona.name, self._url(src, self.paths.persona(m.id)),
+            {s.id: s for s in m.map.stages},
+            lambda sid, pid=m.id: self._url(src, self.paths.stage(pid, sid))) for m in maps]
+        heatmap = emotion_charts.heatmap_svg(heat_rows, columns, "Emotion by persona and stage",
+                                             id_prefix="cjm-index-heatmap-") if maps else ""
+        compared = maps[:COMPARED_PERSONAS]
+        series = [self._series(m, src, style=n) for n, m in enumerate(compared)]
+        curve = emotion_charts.curve_svg(emotion_charts.CurveChart(
+            "Emotion by stage, all personas",
+            [c for c in columns if any(c.id in s.stages for s in series)], series,
+            id_prefix="cjm-index-curve-")) if len(compared) > 1 else ""
+        return self._render("index.md.j2", src, groups=groups, order=self.order,
+                            problems=self.problems, heatmap=Markup(heatmap),
+                            curve=Markup(curve), curve_legend=Markup(emotion_charts.series_legend(series)),
+                            emotion_legend=Markup(emotion_charts.emotion_legend()),
+                            all_compared=len(compared) == len(maps), compared_count=len(compared),
+                            persona_count=len(maps))
+
+    def _url(self, page_src: str, target: str, anchor: str = "") -> str:
+        """A link from the page at `page_src` for finished HTML (SVG, raw blocks)."""
+        url = url_link(page_src, target, self.options.use_directory_urls)
+        return escape(f"{url}#{anchor}" if anchor else url)
+
+    def _index_row(self, loaded: LoadedMap) -> dict:
+        from .emotion_charts import sparkline_svg
+
+        stages = loaded.map.stages
+        return dict(
+            map=loaded, variant_of=loaded.map.compares_to,
+            summary=overview.first_sentence(loaded.map.persona.summary),
+            touchpoints=sum(len(s.touchpoints) for s in stages),
+            average=average(s.emotion for s in stages),
+            sparkline=Markup(sparkline_svg(stages, loaded.map.persona.name)),
+        )
+
+    def _series(self, loaded: LoadedMap, page_src: str, style: int):
+        from .emotion_charts import Series
+
+        return Series(loaded.id, loaded.map.persona.name, {s.id: s for s in loaded.map.stages},
+                      lambda sid: self._url(page_src, self.paths.stage(loaded.id, sid)), style,
+                      persona_href=self._url(page_src, self.paths.persona(loaded.id)))
+
+    def emotion_curve(self, loaded: LoadedMap, page_src: str) -> Markup:
+        """One persona's emotion curve (the `emotion` embed), points in their emotion's colour."""
+        from . import emotion_charts
+
+        series = self._series(loaded, page_src, style=0)
+        columns = [emotion_charts.Column(s.id, s.name, series.href(s.id)) for s in loaded.map.stages]
+        svg = emotion_charts.curve_svg(emotion_charts.CurveChart(
+            f"Emotion curve of {loaded.map.persona.name}", columns, [series],
+            id_prefix=f"cjm-{loaded.id}-curve-{slugify(page_src)}-", colour_by_emotion=True))
+        return Markup(chart_block(svg, "cjm-emotion-chart", f"Emotion curve of {loaded.map.persona.name}"))
+
+    def comparisons(self, loaded: LoadedMap, page_src: str) -> list[dict]:
+        """The maps `loaded` is compared with (`compares_to`, both ways), each with the two
+        emotion curves overlaid and the stages whose emotion changed."""
+        from . import emotion_charts
+
+        found = []
+        for other in overview.variants(self.project.maps).get(loaded.id, []):
+            base, variant = (other, loaded) if loaded.map.compares_to == other.id else (loaded, other)
+            changes = overview.changed_stages(base, variant)
+            changed = {c.stage_id: c.note for c in changes}
+            pair = [base, variant]
+            series = [self._series(m, page_src, style=1 if m is base else 0) for m in pair]
+            for one, m in zip(series, pair):
+                if m.map.state not in one.name.lower():  # "Online shopper (future state)" says it
+                    one.name = f"{one.name} ({m.map.state} state)"
+            columns = [emotion_charts.Column(sid, self.stage_names.get(sid, sid), changed=changed.get(sid, ""))
+                       for sid in overview.ordered_stage_ids(self.order, pair)]
+            svg = emotion_charts.curve_svg(emotion_charts.CurveChart(
+                f"Emotion by stage: {base.map.persona.name} and {variant.map.persona.name}", columns, series,
+                id_prefix=f"cjm-{loaded.id}-compare-{other.id}-"))
+            found.append(dict(
+                other=other, base=base, variant=variant, changes=changes,
+                chart=Markup(chart_block(svg, "cjm-compare-chart", "Emotion curves compared")),
+                legend=Markup(emotion_charts.series_legend(series)),
             ))
-        return self._render("index.md.j2", self.paths.index, rows=rows, order=self.order,
-                            shared=self.shared_stage_ids(), problems=self.problems)
+        return found
 
     def canvas(self, loaded: LoadedMap, page_src: str, page: bool = False, source_links: bool = False) -> Markup:
         """The journey canvas of `loaded`, its stage links relative to the page at `page_src`
@@ -430,7 +554,7 @@ class PageBuilder:
         return self._render("persona.md.j2", src, loaded, m=loaded.map,
                             pid=loaded.id, canvas=self.canvas(loaded, src, page=True),
                             problems=self._problems_for(loaded),
-                            funnel=self.funnel(loaded, src),
+                            funnel=self.funnel(loaded, src), comparisons=self.comparisons(loaded, src),
                             metric_rows=[(s, metric) for s in loaded.map.stages for metric in s.metrics])
 
     def funnel(self, loaded: LoadedMap, page_src: str) -> Markup:
@@ -466,7 +590,13 @@ class PageBuilder:
             (s for s in self.project.vocabulary.stages if s.id == stage_id), None
         ) if self.project.vocabulary else None
         return self._render("shared_stage.md.j2", self.paths.shared_stage(stage_id),
-                            stage_id=stage_id, entries=entries, shared_info=vocabulary_stage)
+                            stage_id=stage_id, entries=entries, shared_info=vocabulary_stage,
+                            lanes_of=self.stage_lanes)
+
+    @staticmethod
+    def stage_lanes(loaded: LoadedMap, stage: Stage) -> list[tuple[object, list[str]]]:
+        """The map's blueprint lanes that have something at `stage`, in the map's order."""
+        return [(lane, stage.lanes[lane.id]) for lane in loaded.map.lanes if stage.lanes.get(lane.id)]
 
     def touchpoints_page(self) -> GeneratedPage:
         rows = self.touchpoint_rows()
@@ -486,8 +616,59 @@ class PageBuilder:
 
     def backlog_page(self) -> GeneratedPage:
         pain_groups, opportunity_groups = self.backlog_groups()
+        rows = [r for _, group in pain_groups + opportunity_groups for r in group]
         return self._render("backlog.md.j2", self.paths.backlog, pain_groups=pain_groups,
-                            opportunity_groups=opportunity_groups)
+                            opportunity_groups=opportunity_groups,
+                            filter_options=Markup(escape(json.dumps(self.backlog_options(rows), ensure_ascii=False))),
+                            row_data=lambda row: Markup(self.backlog_data(row)),
+                            pain_count=sum(len(g) for _, g in pain_groups),
+                            opportunity_count=sum(len(g) for _, g in opportunity_groups), order=self.order)
+
+    def backlog_values(self, row: dict) -> dict[str, list[str]]:
+        """What the backlog's filters match a row by. A pain point has an owner and a status
+        through the opportunities that address it; an opportunity a severity through the
+        pain points it addresses."""
+        item = row["item"]
+        if hasattr(item, "severity"):
+            related = [o.item for o in self.links.addressed_by(item)]
+            severity, owners, statuses = [item.severity or ""], [o.owner for o in related], [o.status for o in related]
+        else:
+            severity = [p.item.severity for p in self.links.addresses(item)]
+            owners, statuses = [item.owner], [item.status or ""]
+        return dict(persona=[row["map"].id], stage=[row["stage"].id],
+                    owner=list(dict.fromkeys(o for o in owners if o)),
+                    severity=list(dict.fromkeys(s for s in severity if s is not None)),
+                    status=list(dict.fromkeys(s for s in statuses if s is not None)))
+
+    def backlog_data(self, row: dict) -> str:
+        """The row's `data-cjm-*` attributes (values joined by `|`)."""
+        return " ".join(f'data-cjm-{key}="{escape("|".join(values))}"'
+                        for key, values in self.backlog_values(row).items())
+
+    def backlog_options(self, rows: list[dict]) -> dict[str, list[list[str]]]:
+        """The choices of each filter, in reading order: [value, label] pairs."""
+        seen: dict[str, dict[str, str]] = {k: {} for k in ("persona", "stage", "owner", "severity", "status")}
+        for row in rows:
+            for key, values in self.backlog_values(row).items():
+                for value in values:
+                    seen[key].setdefault(value, value)
+        personas = {m.id: m.map.persona.name for m in self.project.maps}
+        severity_rank = {"high": 0, "medium": 1, "low": 2, "": 3}
+        status_rank = {status: n for n, status in enumerate(STATUS_ORDER)}
+        order = {
+            "persona": lambda v: personas.get(v, v).lower(),
+            "stage": lambda v: (self.order.index(v) if v in self.order else len(self.order), v),
+            "owner": str.lower,
+            "severity": lambda v: severity_rank.get(v, 4),
+            "status": lambda v: (v == "", status_rank.get(v.lower(), len(status_rank)), v.lower()),
+        }
+        label = {
+            "persona": lambda v: personas.get(v, v), "stage": lambda v: self.stage_names.get(v, v),
+            "severity": lambda v: group_title(v, "not rated"),
+            "status": lambda v: group_title(v, "status not set"),
+        }
+        return {key: [[v, label.get(key, str)(v)] for v in sorted(values, key=order[key])]
+                for key, values in seen.items()}
 
     def portfolio_page(self) -> GeneratedPage:
         src = self.paths.portfolio

@@ -29,6 +29,7 @@ from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_pr
 from mkdocs.structure.pages import Page
 
 from .catalog import Project, load_project
+from .progress import Progress
 from .diagnostics import Diagnostic, short, visible
 from .embeds import notice
 from .generate import generated_by_cjm
@@ -257,8 +258,11 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         self.site = None
         if self.site_options is None:  # on_config failed while serving, and said why
             raise PluginError("cjm: no maps could be read (see the error above)")
+        # A long build (a cold one: hundreds of diagrams) says what it is doing every few
+        # seconds and sums up at the end; a short one stays quiet (progress.py).
+        progress = Progress(log.info)
         project = load_project([self.maps_dir], base=self.root, cache=self.cache_dir, top=self.maps_dir,
-                               languages=languages(self.site_options.pages.labels_dir))
+                               progress=progress, languages=languages(self.site_options.pages.labels_dir))
         # Positions only place the messages, which exist by now; kept, they would stay in
         # memory through the whole build (a quarter of a 200-persona build's peak over the
         # same site without cjm: bench/README.md).
@@ -269,9 +273,11 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         # (a file with in-memory content always counts as modified).
         try:
             site = build_site(project, self.site_options, problems,
-                              store=FileStore(self.cache_dir / "site"))
+                              store=FileStore(self.cache_dir / "site"), progress=progress)
         except (StoreError, LabelsError) as error:
             raise PluginError(f"cjm: {error}" if isinstance(error, LabelsError) else str(error)) from None
+        progress.summary(site.summary())
+        site.progress = None  # an embed's diagram later in the build is no step of this
         for message in site.messages:
             (log.error if message.is_error else log.warning)(str(message))
         if site.fatal:

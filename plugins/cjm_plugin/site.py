@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import overview
 from .assets import SCRIPT, STYLESHEET
 from .catalog import Project, code_version, gc_paused
 from .diagnostics import Diagnostic
 from .governance import collect as collect_governance
 from .labels import ENGLISH, Labels
 from .load import LoadedMap
-from .diagrams import (Renderer, RenderRequest, emotion_comparison_dot, emotion_curve_dot,
-                       html_block, journey_dot, overview_dot)
-from .pages import GeneratedPage, PageBuilder, PageOptions, stage_order
+from .diagrams import Renderer, RenderRequest, html_block, journey_dot
+from .pages import GeneratedPage, PageBuilder, PageOptions
+from .progress import Progress
 from .store import STORE_FORMAT, FileStore, StoredFile
 from .text import escape
 from .urls import SitePaths, md_link, url_link
@@ -52,7 +53,7 @@ class Diagram:
     the page it belongs to and any hand-written page that embeds it."""
 
     persona_id: str  # "" for the site-wide ones on the journeys index
-    name: str  # journey | emotion | overview | emotions
+    name: str  # journey (the emotion charts are SVG: emotion_charts.py)
     dot: str
     svg: str | None
     error: str | None
@@ -67,6 +68,9 @@ class SiteBuild:
     messages: list[Diagnostic] = field(default_factory=list)  # from rendering, not loading
     fatal: str | None = None  # a reason to stop the build (dot missing with on_missing_dot=fail)
     dot_runs: int = 0
+    diagrams_reused: int = 0  # found in the SVG cache
+    pages_made: int = 0  # generated (not reused from the store) in this build
+    progress: Progress | None = field(default=None, repr=False)
     builder: PageBuilder | None = None  # for embeds in hand-written pages
     diagrams: dict[tuple[str, str], Diagram] = field(default_factory=dict)
     diagram_notice: str | None = None  # shown where diagrams would be, when there are none
@@ -118,6 +122,12 @@ class SiteBuild:
             return ENGLISH
         return self.builder.labels_for(self.project.by_id(persona_id) if persona_id else None)
 
+    def summary(self) -> str:
+        """One line for the end of a long build: what was read, made and drawn."""
+        pages = sum(1 for f in self.files if f.src.endswith(".md")) if self.files else len(self.pages)
+        return (f"cjm: {len(self.project.maps)} map(s), {pages} page(s) ({self.pages_made} made again),"
+                f" {self.dot_runs} diagram(s) drawn, {self.diagrams_reused} from the cache")
+
     def diagram_notice_html(self) -> str:
         return _notice(self.diagram_notice or "")
 
@@ -151,27 +161,23 @@ def _stage_token(persona_id: str, stage_id: str) -> str:
     return f"cjm:stage/{persona_id}/{stage_id}"
 
 
-def _diagram_sources(project: Project, names: dict[str, str], maps: list[LoadedMap] | None = None,
-                     site_wide: bool = True,
-                     labels: Callable[[LoadedMap | None], Labels] = lambda loaded: ENGLISH) -> list[tuple[str, str, str]]:
-    """(persona id, diagram name, DOT) in a stable order: the two site-wide charts (unless
-    `site_wide` is false), then the journey and emotion curve of each of `maps` (default: all)."""
-    sources: list[tuple[str, str, str]] = []
-    order = stage_order(project)
-    shared = {sid for sid in order if sum(1 for m in project.maps for s in m.map.stages if s.id == sid) >= 2}
-    if project.maps and site_wide:
-        persona = lambda pid: f"cjm:persona/{pid}/"  # noqa: E731 - small URL callbacks
-        column = lambda sid: f"cjm:shared//{sid}" if sid in shared else None  # noqa: E731
-        sources.append(("", "overview", overview_dot(project.maps, order, _stage_token, names,
-                                                      persona_url=persona, stage_url=column,
-                                                      labels=labels(None))))
-        sources.append(("", "emotions", emotion_comparison_dot(project.maps, _stage_token, order, names,
-                                                               persona_url=persona, labels=labels(None))))
+def _diagram_sources(project: Project, maps: list[LoadedMap] | None = None,
+                     labels: Callable[[LoadedMap | None], Labels] = lambda loaded: ENGLISH,
+                     progress: Progress | None = None) -> list[tuple[str, str, str]]:
+    """(persona id, diagram name, DOT) in a stable order: the journey of each of `maps`
+    (default: all), in its map's language. The emotion charts and the index heatmap need no
+    `dot` (emotion_charts.py)."""
     channels = {c.id: c.label for c in project.vocabulary.channels} if project.vocabulary else {}
-    for loaded in project.maps if maps is None else maps:
+    sources: list[tuple[str, str, str]] = []
+    maps = project.maps if maps is None else maps
+    step = progress.step("writing diagrams", len(maps)) if progress and len(maps) > 1 else None
+    for loaded in maps:
         stage = lambda sid, pid=loaded.id: _stage_token(pid, sid)  # noqa: E731
         sources.append((loaded.id, "journey", journey_dot(loaded, stage, channels, labels(loaded))))
-        sources.append((loaded.id, "emotion", emotion_curve_dot(loaded, stage, labels(loaded))))
+        if step is not None:
+            step.advance()
+    if step is not None:
+        step.close()
     return sources
 
 
@@ -190,16 +196,8 @@ def _renderer(site: SiteBuild, options: SiteOptions) -> Renderer | None:
     return None
 
 
-# The diagrams generated pages show are drawn with them. A persona's emotion curve is not
-# on its page any more (the canvas draws the curve in the journey's own columns): its DOT
-# is offered for download and it is drawn only when an embed asks for it.
-_PAGE_DIAGRAMS = frozenset({"overview", "emotions", "journey"})
-
-
-# The journey fits its column (6 stages keep 12 px text on a full-width page); the charts
-# across personas sit in a narrow column and would shrink to unreadable: they keep 85% of
-# their size and scroll sideways.
-_MIN_SCALE = {"overview": 0.85, "emotions": 0.85, "emotion": 0.85}
+# The diagrams generated pages show are drawn with them.
+_PAGE_DIAGRAMS = frozenset({"journey"})
 
 
 def _download_src(paths: SitePaths, persona_id: str, name: str) -> str:
@@ -216,10 +214,13 @@ def _draw_for_pages(site: SiteBuild, renderer: Renderer, sources: list[tuple[str
 
 def _render_diagrams(site: SiteBuild, renderer: Renderer, sources: list[tuple[str, str, str]]) -> list[Asset]:
     """Draw `sources` into `site.diagrams` (several at once); returns their `.dot` downloads."""
+    step = site.progress.step("drawing diagrams", len(sources)) if site.progress else None
     results = renderer.render_all(
-        RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name), min_scale=_MIN_SCALE.get(name))
-        for pid, name, dot in sources
-    )
+        (RenderRequest(f"{pid}/{name}", dot, id_prefix=_prefix(pid, name))
+         for pid, name, dot in sources), step)
+    if step is not None:
+        step.close()
+    site.diagrams_reused += sum(1 for result in results.values() if result.cached)
     assets = []
     for pid, name, dot in sources:
         result = results[f"{pid}/{name}"]
@@ -236,14 +237,15 @@ def _render_diagrams(site: SiteBuild, renderer: Renderer, sources: list[tuple[st
 
 
 def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic] | None = None,
-               store: FileStore | None = None) -> SiteBuild:
+               store: FileStore | None = None, progress: Progress | None = None) -> SiteBuild:
     """Every generated page and asset of the site.
 
     With a `store`, they are files in it and `SiteBuild.files` lists them: a group of pages
     whose inputs did not change since the last build is not generated again, and a file is
-    rewritten only when its bytes change, so MkDocs' `--dirty` skips it (see FileStore)."""
+    rewritten only when its bytes change, so MkDocs' `--dirty` skips it (see FileStore).
+    `progress` reports diagrams drawn and pages made when that takes long."""
     site = SiteBuild(project, paths=options.pages.paths,
-                     use_directory_urls=options.pages.use_directory_urls)
+                     use_directory_urls=options.pages.use_directory_urls, progress=progress)
     site.builder = PageBuilder(project, options.pages, {}, problems)
     site.builder.diagrams = _PageDiagrams(site)
     # Map health and the recent changes, with a rules file only (git runs only then).
@@ -257,9 +259,13 @@ def build_site(project: Project, options: SiteOptions, problems: list[Diagnostic
             _build_into_store(site, options, renderer, store, problems or [])
         return site
     if renderer is not None:
-        site.assets += _draw_for_pages(site, renderer, _diagram_sources(project, site.builder.stage_names,
-                                                                      labels=site.builder.labels_for))
-    site.pages = site.builder.build()
+        site.assets += _draw_for_pages(site, renderer, _diagram_sources(project, labels=site.builder.labels_for,
+                                                                        progress=progress))
+    step = progress.step("making pages", len(project.maps) + 1) if progress else None
+    site.pages = site.builder.build(step.advance if step else None)
+    if step is not None:
+        step.close()
+    site.pages_made = len(site.pages)
     site.assets += [Asset(options.pages.paths.stylesheet, STYLESHEET),
                     Asset(options.pages.paths.script, SCRIPT)]
     return site
@@ -287,8 +293,7 @@ def _drawer(site: SiteBuild, renderer: Renderer | None) -> Callable[[str, str], 
         loaded = project.by_id(pid) if pid else None
         if renderer is None or (pid and loaded is None):
             return None
-        sources = _diagram_sources(project, site.builder.stage_names, [loaded] if loaded else [],
-                                   site_wide=not pid, labels=site.builder.labels_for)
+        sources = _diagram_sources(project, [loaded] if loaded else [], labels=site.builder.labels_for)
         _render_diagrams(site, renderer, [s for s in sources if s[1] == name])
         return site.diagrams.get((pid, name))
 
@@ -324,9 +329,14 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     # (group, key, its map or None, what makes its pages, whose diagrams it shows or None)
     groups: list[tuple[str, str, LoadedMap | None, Callable[[], list[GeneratedPage]], str | None]] = []
     # A map's pages also show the items of other maps linked to its own (`addresses`).
+    # A persona page also overlays the curve of the map it is compared with (`compares_to`).
+    compared = overview.variants(project.maps)
     map_keys = [_key(common, m.id, m.map.model_dump_json(), [str(p) for p in builder._problems_for(m)],
                      builder.links.external_key(m.id),
-                     sorted(builder.labels_for(m).items()) if getattr(m.map, "lang", None) else None)
+                     sorted(builder.labels_for(m).items()) if getattr(m.map, "lang", None) else None,
+                     [(v.id, v.map.persona.name, v.map.state, [(s.id, s.name, s.emotion, s.feeling)
+                                                               for s in v.map.stages])
+                      for v in compared[m.id]])
                 for m in project.maps]
     # The health line of a map's persona page: its owner, review, findings and last commit.
     health_keys = [_key(key, governance.health(m.id).key()) if governance else key
@@ -383,16 +393,19 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     if renderer is not None and project.maps and any(owner is not None for _, owner in stale):
         # One batch, so that `dot` runs in parallel across every map that changed.
         maps = [loaded for loaded, owner in stale if loaded is not None]
-        diagram_sources = _diagram_sources(project, names, maps, site_wide=any(o == "" for _, o in stale),
-                                           labels=builder.labels_for)
+        diagram_sources = _diagram_sources(project, maps, labels=builder.labels_for, progress=site.progress)
         site.assets = _draw_for_pages(site, renderer, diagram_sources)
     downloads = {asset.src: asset.content for asset in site.assets}
     pages: list[StoredFile] = []
     assets: list[StoredFile] = []
+    step = site.progress.step("making pages", len(stale)) if site.progress and stale else None
     for group, key, loaded, make, owner in groups:
         files = reused[group]
         if files is None:
+            if step is not None:
+                step.advance()
             generated: dict[str, str | bytes] = {page.src: page.content for page in make()}
+            site.pages_made += sum(1 for src in generated if src.endswith(".md"))
             kinds = _DIAGRAM_NAMES[bool(owner)] if owner is not None else ()
             drawn = [site.diagrams[(owner, kind)] for kind in kinds if (owner, kind) in site.diagrams]
             generated.update((src, downloads[src]) for src in (_download_src(paths, owner, kind) for kind in kinds)
@@ -402,6 +415,8 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
             files = list(generated)
         for src in files:
             (pages if src.endswith(".md") else assets).append(StoredFile(src, store.path(src), loaded))
+    if step is not None:
+        step.close()
     # The pages hold what they need: draw again only on demand (an embed), and keep no copy.
     site.diagrams.clear()
     site.assets = []
@@ -412,7 +427,7 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     site.files = pages + assets
 
 
-_DIAGRAM_NAMES = {False: ("overview", "emotions"), True: ("journey", "emotion")}
+_DIAGRAM_NAMES: dict[bool, tuple[str, ...]] = {False: (), True: ("journey",)}
 
 
 class _PageDiagrams:

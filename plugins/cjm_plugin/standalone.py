@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -176,12 +177,20 @@ class _Browser:
             pass
 
 
+# Steps of a render, for progress: the canvas; then Chromium started, the page drawn (and
+# for SVG converted).
+RENDER_STEPS = {"html": 1, "png": 3, "pdf": 3, "svg": 4}
+
+
 def render(project: Project, loaded: LoadedMap, fmt: str, out: Path, width: int = 1600,
-           scale: float = 2.0, chromium: str | None = None, labels: Labels | None = None) -> Rendered:
-    """Write the canvas of `loaded` to `out` as `fmt` (one of FORMATS)."""
+           scale: float = 2.0, chromium: str | None = None, labels: Labels | None = None,
+           advance: Callable[[], None] = lambda: None) -> Rendered:
+    """Write the canvas of `loaded` to `out` as `fmt` (one of FORMATS); `advance` is called
+    after each of the RENDER_STEPS[fmt] steps (progress)."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown format `{fmt}`; use one of {', '.join(FORMATS)}")
     document = standalone_html(project, loaded, labels)
+    advance()
     if fmt == "html":
         _write(out, document.encode("utf-8"))
         return Rendered(out, fmt)
@@ -192,16 +201,22 @@ def render(project: Project, loaded: LoadedMap, fmt: str, out: Path, width: int 
         source = Path(folder) / "canvas.html"
         source.write_text(document, encoding="utf-8")
         browser = _Browser(executable)
+        advance()
         try:
             if fmt == "png":
-                return _png(browser, loaded, source, out, width, scale)
+                rendered = _png(browser, loaded, source, out, width, scale)
+                advance()
+                return rendered
             pdf = _pdf(browser, source)
+            advance()
         finally:
             browser.close()
         if fmt == "pdf":
             _write(out, pdf)
             return Rendered(out, fmt, pages=count_pages(pdf))
-        return _svg(pdf, Path(folder), out)
+        rendered = _svg(pdf, Path(folder), out)
+        advance()
+        return rendered
 
 
 def _png(browser: _Browser, loaded: LoadedMap, source: Path, out: Path, width: int, scale: float) -> Rendered:

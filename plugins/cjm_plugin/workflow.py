@@ -26,6 +26,7 @@ from .generate import GenerateError, site_files, write_site
 from .last_good import LastGoodMaps, folder_state
 from .labels import LabelsError, languages
 from .pages import PageOptions
+from .progress import Progress
 from .site import SiteOptions, build_site
 from .generated_extras import NAV_FILE, edit_link, edit_url, nav_files
 from .urls import SitePaths
@@ -62,15 +63,17 @@ class Generator:
     broken map writes nothing."""
 
     def __init__(self, settings: Settings, say: Callable[[str], None], warn: Callable[[str], None],
-                 live: bool = False):
+                 live: bool = False, progress: Callable[[], Progress] | None = None):
         self.settings = settings
         self.say, self.warn = say, warn
+        self.progress = progress  # makes the progress of one run (progress.py)
         self.last_good = LastGoodMaps() if live else None
 
     def run(self) -> bool:
         s = self.settings
+        progress = self.progress() if self.progress is not None else None
         project = load_project([s.maps], cache=s.cache_dir, top=s.maps if s.maps.is_dir() else None,
-                               languages=languages(s.labels_dir))
+                               progress=progress, languages=languages(s.labels_dir))
         for diagnostic in project.diagnostics:
             self.warn(str(diagnostic))
         errors = project.errors
@@ -87,10 +90,13 @@ class Generator:
             paths=SitePaths(s.prefix), use_directory_urls=s.use_directory_urls,
             language=s.language, labels_dir=s.labels_dir))
         try:
-            site = build_site(project, options, errors if self.last_good is not None else None)
+            site = build_site(project, options, errors if self.last_good is not None else None,
+                              progress=progress)
         except LabelsError as error:  # a team's label file, edited while watching
             self.warn(f"cjm: {error}; nothing written")
             return False
+        if progress is not None:
+            progress.summary(site.summary())
         for message in site.messages:
             self.warn(str(message))
         if site.fatal:

@@ -6,10 +6,7 @@ No MkDocs here: the plugin and the CLI both call these functions.
 from .dot_source import (
     EMOTION_FILL,
     emotion_class,
-    emotion_comparison_dot,
-    emotion_curve_dot,
     journey_dot,
-    overview_dot,
 )
 from .render import (
     INSTALL_MESSAGE,
@@ -28,11 +25,8 @@ __all__ = [
     "RenderResult",
     "Renderer",
     "emotion_class",
-    "emotion_comparison_dot",
-    "emotion_curve_dot",
     "find_dot",
     "html_block",
     "inline_svg",
     "journey_dot",
-    "overview_dot",
 ]

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..progress import Step
 from ..safe_io import read_limited
 from .text import xml_escape
 
@@ -280,21 +281,29 @@ class Renderer:
         return RenderResult(svg=svg, warning=_first_lines(stderr) if stderr else None)
 
     def render_all(
-        self, requests: Iterable[RenderRequest | tuple[str, str] | tuple[str, str, str]]
+        self, requests: Iterable[RenderRequest | tuple[str, str] | tuple[str, str, str]],
+        step: Step | None = None,
     ) -> dict[str, RenderResult]:
         """Render every request, several at once; results keyed and ordered like the requests.
 
         A request is a `RenderRequest` or a `(key, dot source[, engine])` tuple.
-        Identical sources are rendered once.
+        Identical sources are rendered once. `step` (progress) advances per diagram drawn.
         """
         wanted = [r if isinstance(r, RenderRequest) else RenderRequest(*r) for r in requests]
         self.version()  # once, before the threads start
         unique = list(dict.fromkeys((r.dot, r.engine) for r in wanted))
+
+        def render(job: tuple[str, str]) -> RenderResult:
+            result = self.render(*job)
+            if step is not None:
+                step.advance()
+            return result
+
         if len(unique) <= 1 or self.jobs == 1:
-            done = {job: self.render(*job) for job in unique}
+            done = {job: render(job) for job in unique}
         else:
             with ThreadPoolExecutor(max_workers=min(self.jobs, len(unique))) as pool:
-                done = dict(zip(unique, pool.map(lambda job: self.render(*job), unique)))
+                done = dict(zip(unique, pool.map(render, unique)))
         return {request.key: _for_request(request, done[(request.dot, request.engine)]) for request in wanted}
 
 

@@ -13,7 +13,7 @@ import difflib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..catalog import VOCABULARY_FILE, display_name, load_project
 from ..checks import check_map, check_vocabulary
@@ -216,8 +216,14 @@ def _as_text(value: Any) -> Any:
     return str(value)
 
 
-def import_map(request: ImportRequest, base: Path | None = None) -> ImportResult:
-    """Convert and write; raises Problems (nothing written) or returns what was done."""
+# Steps of an import, for progress: read, converted, checked, written.
+IMPORT_STEPS = 4
+
+
+def import_map(request: ImportRequest, base: Path | None = None,
+               advance: Callable[[], None] = lambda: None) -> ImportResult:
+    """Convert and write; raises Problems (nothing written) or returns what was done.
+    `advance` is called after each of the IMPORT_STEPS steps (progress)."""
     base = (base or Path.cwd()).resolve()
     display = display_name(request.file, base)
     if not request.file.is_file():
@@ -236,6 +242,7 @@ def import_map(request: ImportRequest, base: Path | None = None) -> ImportResult
                             channels=list(vocabulary.channels) if vocabulary and vocabulary.channels else None,
                             vocabulary_file=vocabulary_file)
     draft = _read(request, display, options)
+    advance()
     notes = list(draft.notes)
     notes += _finish_stages(draft, vocabulary, vocabulary_file)
 
@@ -267,15 +274,18 @@ def import_map(request: ImportRequest, base: Path | None = None) -> ImportResult
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise _fail(display, f"the map would be over the {MAX_FILE_BYTES // (1024 * 1024)} MiB"
                              " limit for one map; import one persona or fewer rows at a time")
+    advance()
     target_display = display_name(target, base) if target else f"{persona_id}.yml"
     messages = _validate(text, target_display, f"{persona_id}.yml", vocabulary, vocabulary_file)
     errors = [m for m in messages if m.is_error]
     if errors:
         raise Problems(errors)
     notes += [str(m) for m in messages]  # warnings, such as stage order
+    advance()
     if target is not None:
         _check_clash(target, persona_id, base)
         write_atomic(target, text.encode("utf-8"))
+    advance()
     touchpoints = sum(len(stage.touchpoints) for stage in draft.stages)
     return ImportResult(text, target, notes, len(draft.stages), touchpoints)
 
