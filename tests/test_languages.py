@@ -237,7 +237,7 @@ def test_generate_and_render_take_a_language_and_a_team_folder(tmp_path, capsys,
 
 def test_diagrams_speak_the_language_of_their_map(tmp_path):
     from cjm_plugin.catalog import load_project
-    from cjm_plugin.diagrams import emotion_curve_dot, journey_dot, overview_dot
+    from cjm_plugin.diagrams import journey_dot
 
     (tmp_path / "maps").mkdir()
     (tmp_path / "maps" / "ada.yml").write_text(MAP, encoding="utf-8")
@@ -256,10 +256,6 @@ def test_diagrams_speak_the_language_of_their_map(tmp_path):
         assert word in journey, word
     for word in ("Customer journey of", "very negative", "pain point", "touchpoint", "channel:", "feels"):
         assert word not in journey, word
-    assert "Ada的情绪曲线" in shown(emotion_curve_dot(loaded, url, labels=zh))
-    overview = shown(overview_dot([loaded], ["awareness", "purchase"], lambda pid, sid: f"{pid}/{sid}",
-                                  labels=zh))
-    assert "1 个触点" in overview and "touchpoint" not in overview
     # English stays as it was (the golden DOT files pin it).
     assert "Customer journey of Ada" in journey_dot(loaded, url, labels=en) == journey_dot(loaded, url)
 
@@ -364,3 +360,61 @@ def test_a_team_file_gives_a_language_its_words_and_silences_the_warning(tmp_pat
     (tmp_path / "site" / "mkdocs.yml").write_text("site_name: x\nplugins: [search, cjm]\n", encoding="utf-8")
     assert main(["validate", "--strict"]) == 1
     assert "maps/ada.yml:1:7: warning: `lang: ja`" in capsys.readouterr().out
+
+
+# -- the views across personas (index, stage across personas, backlog, inventory, charts) ----
+
+FUTURE = MAP.replace("name: Ada", "name: Ada tomorrow\n  id: ada-future").replace("emotion: -2", "emotion: 1") \
+    + "state: future\ncompares_to: ada\n"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_views_across_personas_speak_the_site_language(tmp_path, language):
+    site = _site(tmp_path, language, maps={"ada.yml": MAP, "ada-future.yml": FUTURE})
+    words = load_labels(language)
+    english = load_labels("en")
+    pages = {
+        "journeys/": ("index.title", ["index.personas", "index.heatmap_heading", "index.curve_heading"],
+                      ["index.link_backlog", "index.link_touchpoints", "index.curves_overlaid", "state.future",
+                       "emotion.-1", "emotion.none"]),
+        "journeys/backlog/": ("backlog.title", ["backlog.pains_heading", "backlog.opportunities_heading"],
+                              ["pain_point", "opportunity", "table.persona", "severity.high"]),
+        "journeys/stages/": ("stages.title", [], ["stages.intro", "stages.personas"]),
+        "journeys/stages/awareness/": (None, [], ["across.intro", "lane.actions", "lane.pain-points",
+                                                 "stage.behind_the_scenes", "severity.high"]),
+        "journeys/touchpoints/": ("inventory.title", ["inventory.matrix_heading", "inventory.every"],
+                                  ["inventory.channel", "inventory.total"]),
+        "journeys/ada/": (None, ["compare.heading"], ["compare.future", "compare.link"]),
+    }
+    for page, (title, headings, texts) in pages.items():
+        article = _article(site, page)
+        text = " ".join(article.get_text(" ", strip=True).split())
+        if title:
+            assert article.find("h1").get_text(strip=True).rstrip("¶") == words[title], (language, page)
+        for key in headings:
+            assert words[key] in _headings(site, page), (language, page, key)
+        for key in texts:
+            assert " ".join(words[key].split()).lower() in text.lower(), (language, page, key)
+        if language != "en":
+            for key in (title, *headings):
+                if key and words[key] != english[key]:
+                    assert english[key] not in _headings(site, page) + [article.find("h1").get_text()], (language, key)
+    # The charts' words: the heatmap's title and a cell's tooltip, the sparkline's label.
+    index = _article(site, "journeys/")
+    assert index.find(attrs={"data-cjm-chart": "heatmap"}).find("title").get_text() == words["index.heatmap_title"]
+    spark = index.find(attrs={"data-cjm-chart": "sparkline"})["aria-label"]
+    assert spark.startswith(words("chart.sparkline", persona="Ada", stages="")[:4]), (language, spark)
+    tooltips = " ".join(t.get_text() for t in index.find(attrs={"data-cjm-chart": "heatmap"}).find_all("title"))
+    assert words("emotion.-2") in tooltips and words.plural("diagram.pain", 1) in tooltips
+    # The backlog's filter bar is labelled in the page's language too.
+    bar = _article(site, "journeys/backlog/").find(class_="cjm-backlog-filters")
+    assert bar["aria-label"] == words["backlog.filter_label"]
+    assert '"reset": "' in bar["data-cjm-words"].replace("\\u0027", "'") or "reset" in bar["data-cjm-words"]
+    import json
+    assert json.loads(bar["data-cjm-words"])["reset"] == words["backlog.show_all"]
+
+
+def test_a_backlog_group_is_named_in_the_site_language(tmp_path):
+    site = _site(tmp_path, "de", maps={"ada.yml": MAP})
+    headings = _headings(site, "journeys/backlog/")
+    assert "Hoch (1)" in headings and "In Arbeit (1)" in headings, headings

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
-from .labels import LANGUAGES
+from .labels import LANGUAGES, has_words
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
 from .progress import Progress
@@ -333,7 +333,10 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
             project.diagnostics.extend(checked)
             if any(m.is_error for m in checked):
                 continue
-            if cache is not None and not messages and not checked:
+            # A map in a language only a team's label file has is checked on every run: the
+            # cache does not know when that file goes away.
+            lang = getattr(loaded.map, "lang", None)
+            if cache is not None and not messages and not checked and not (lang and not has_words(lang, LANGUAGES)):
                 cache.put(cache_key, loaded)
         first = owners.get(loaded.id)
         if first is not None:
