@@ -41,3 +41,18 @@ def pytest_make_collect_report(collector):
     report = outcome.get_result()
     if IN_CI and report.skipped:
         _as_failure(report)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module (a module, not the session: `cjm render` starts
+    Playwright of its own in some modules, and one thread runs one Playwright at a time)."""
+    from browsing import CHROMIUM, CHROMIUM_ARGS
+
+    if CHROMIUM is None:
+        pytest.fail("needs Debian's chromium (apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -7,30 +7,21 @@ colours from getComputedStyle, print from Chromium's own PDF output.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
 import os
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
+from browsing import BROWSER_MARKS, serve as _serve
 from canvas_maps import long_map
 from sitebuild import build_site, make_site
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p.stem if p.stem != "software-customer-zh" else "software-customer"
                   for p in (REPO / "maps").glob("*.yml") if not p.name.startswith("_"))
@@ -43,18 +34,6 @@ THEME = {"name": "material", "font": False, "features": ["navigation.indexes"], 
     {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
      "toggle": {"icon": "material/brightness-4", "name": "Light mode"}},
 ]}
-
-
-def _serve(site: Path):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output readable
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -71,14 +50,6 @@ def sites(tmp_path_factory):
            "long": f"http://127.0.0.1:{servers[1].server_port}"}
     for server in servers:
         server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def _open(browser, url: str, width: int = 1440, scheme: str = "light", height: int = 900):

@@ -8,26 +8,15 @@ comes from `extra_css`. These tests see what a reader of that site sees.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
-from test_canvas_browser import (CHROMIUM, CHROMIUM_ARGS, COLOURS, GEOMETRY, OVERFLOW, TEXT_SIZES,
+from browsing import BROWSER_MARKS, serve
+from test_canvas_browser import (COLOURS, GEOMETRY, OVERFLOW, TEXT_SIZES,
                                  _contrast, _flatten, _over, _rgba)
 from test_engines import command, copy_example, run
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 playwright = pytest.importorskip("playwright.sync_api")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -36,19 +25,9 @@ def site(tmp_path_factory):
     root = copy_example(tmp_path_factory.mktemp("zensical-browser"))
     run([command("cjm"), "generate"], root)
     run([command("zensical"), "build", "--strict", "--clean"], root)
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(root / "site")
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def _open(browser, url: str, width: int, scheme: str = "light"):

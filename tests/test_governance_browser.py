@@ -3,14 +3,12 @@ Chromium: the example site in a git repository, as CI builds it."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 
 import pytest
 
+from browsing import serve
 from sitebuild import build_site, make_site
-from test_browser import _contrast, _page, browser  # noqa: F401 - fixtures
+from test_browser import _contrast, _page
 from test_diff import commit, new_repo
 
 pytestmark = pytest.mark.browser
@@ -33,9 +31,7 @@ def governed_site(tmp_path_factory):
            "Checkout after the redesign: delivery fee on every product page",
            date="2026-11-30T15:00:00+00:00", author="Bo Chen")
     site = build_site(root / "mkdocs.yml")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(site)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from test_browser import _contrast, _page, browser, served_site  # noqa: F401 - fixtures
+from test_browser import _contrast, _page, served_site  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -256,6 +256,8 @@ def test_diagrams_speak_the_language_of_their_map(tmp_path):
         assert word in journey, word
     for word in ("Customer journey of", "very negative", "pain point", "touchpoint", "channel:", "feels"):
         assert word not in journey, word
+    # The emotion curves and the heatmap are SVG drawn by emotion_charts.py, no DOT: their
+    # words are checked with the views below.
     # English stays as it was (the golden DOT files pin it).
     assert "Customer journey of Ada" in journey_dot(loaded, url, labels=en) == journey_dot(loaded, url)
 

@@ -163,7 +163,8 @@ def _html_problems(src: str, html: str) -> list[str]:
                 if url_scheme(value) not in ("", "http", "https", "mailto"):
                     found.append(f"{src}: {attribute}={value!r}")
             elif CANVAS_DATA.fullmatch(attribute):
-                if not re.fullmatch(r"[a-z0-9-]+", value):
+                # Ids: lower-case letters of any script (stage ids may be Unicode), digits, hyphens.
+                if not re.fullmatch(r"[\w-]+", value) or "_" in value or value != value.lower():
                     found.append(f"{src}: {attribute}={value!r}")
             elif attribute == "id":
                 if not ANCHOR_ID.fullmatch(value):

@@ -12,13 +12,10 @@ import os
 import pytest
 
 from sitebuild import build_site, make_site
-from test_canvas_browser import (CHROMIUM, CHROMIUM_ARGS, REPO, THEME, _contrast, _flatten, _over, _rgba,
-                                 _serve)
+from browsing import BROWSER_MARKS, serve as _serve
+from test_canvas_browser import REPO, THEME, _contrast, _flatten, _over, _rgba
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 playwright = pytest.importorskip("playwright.sync_api")
 
 PAGES = {
@@ -37,14 +34,6 @@ def site(tmp_path_factory):
     server = _serve(built)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def _open(browser, url: str, width: int = 1440, scheme: str = "light", height: int = 900, script: bool = True):

@@ -123,12 +123,15 @@ def write_output(target: str | Path, data: bytes) -> None:
         raise OutputError(f"{path}: cannot write it: {error.strerror or error}") from None
 
 
-def _emit(text: str, out: str | None) -> int:
-    """Write `text` to the `--out` file, or to standard output without one."""
+def _emit(text: str, out: str | None, announce: bool = False) -> int:
+    """Write `text` to the `--out` file (saying so on stderr with `announce`), or to
+    standard output without one."""
     if out:
         write_output(out, text.encode("utf-8"))
+        if announce:
+            print(f"wrote {out}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _write_stdout(text)
     return 0
 
 
@@ -575,13 +578,7 @@ def _export_mermaid(args: argparse.Namespace) -> int:
             blocks.append(f"## {' '.join(loaded.map.persona.name.split())}\n\n{fenced(block)}")
         else:
             blocks.append(fenced(block))
-    text = "\n".join(blocks)
-    if args.out:
-        Path(args.out).write_bytes(text.encode("utf-8"))
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        _write_stdout(text)
-    return 0
+    return _emit("\n".join(blocks), args.out, announce=True)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -659,13 +656,7 @@ def _diff(args: argparse.Namespace) -> int:
     for label, message in diff.unreadable:
         print(f"{label}: {message}", file=sys.stderr)
     render = {"markdown": to_markdown, "github": to_github, "json": to_json}[args.format]
-    text = render(diff, old.label, new.label)  # type: ignore[union-attr]
-    if args.out:
-        Path(args.out).write_bytes(text.encode("utf-8"))
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        _write_stdout(text)
-    return 0
+    return _emit(render(diff, old.label, new.label), args.out, announce=True)  # type: ignore[union-attr]
 
 
 def _write_stdout(text: str) -> None:

@@ -30,6 +30,11 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("`_rules.yml` (top level)", Rules),
     *((f"`_rules.yml`: `{name}`", model) for name, model in RULE_MODELS.items()),
 ]
+# The rules share one heading (a bold line each): a heading is a search section whose
+# title Material weighs a thousandfold, and a rule name's words (`younger`, `needs`) then
+# outranked the journey page that holds the words searched for ("Thank-you note").
+_UNDER_ONE_HEADING = {title: "`_rules.yml`: the rules" for title, model in SECTIONS
+                      if model in RULE_MODELS.values()}
 
 
 def _type_name(annotation: Any) -> str:
@@ -80,8 +85,18 @@ def reference_markdown() -> str:
         "<!-- Generated from plugins/cjm_plugin/model.py by `cjm reference`; do not edit. -->",
         "",
     ]
+    heading = None
     for title, model in SECTIONS:
-        lines += [f"## {title}", "", (model.__doc__ or "").strip().splitlines()[0], ""]
+        summary = (model.__doc__ or "").strip().splitlines()[0]
+        shared = _UNDER_ONE_HEADING.get(title)
+        if shared is None:
+            lines += [f"## {title}", "", summary, ""]
+        else:
+            if shared != heading:
+                lines += [f"## {shared}", ""]
+            name = title.split(": ", 1)[1]
+            lines += [f"**{name}**: {summary.removeprefix(f'{name}: ')}", ""]
+        heading = shared
         lines += ["| key | type | required | description |", "| --- | --- | --- | --- |"]
         for name, field in model.model_fields.items():
             required = "yes" if field.is_required() else ""

@@ -29,7 +29,8 @@ def number(value: float) -> str:
 
 def chart_block(svg: str, css_class: str, label: str) -> str:
     """The SVG in a `<div>`, as one raw HTML block of a Markdown page (no blank line may
-    end it early). It scrolls sideways rather than shrink its text below reading size."""
+    end it early). It scrolls sideways rather than shrink its text below reading size.
+    Out of the search index: its text is the page's again, with the chart's own titles."""
     body = "\n".join(line for line in svg.splitlines() if line.strip())
     return (f'<div class="cjm-chart {css_class}" role="region" tabindex="0"'
-            f' aria-label="{svg_text(label)}">\n{body}\n</div>\n')
+            f' aria-label="{svg_text(label)}" data-search-exclude>\n{body}\n</div>\n')
