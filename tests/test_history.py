@@ -290,3 +290,24 @@ def test_incremental_pages_equal_pages_from_scratch(site_repo, tmp_path):
     fresh = build_cjm_site(project(), options)
     assert incremental == {p.src: p.content.encode("utf-8") for p in fresh.pages} | {
         a.src: a.content.encode("utf-8") if isinstance(a.content, str) else a.content for a in fresh.assets}
+
+
+@pytest.mark.parametrize("language, words", [
+    ("de", ["Was sich geändert hat", "Neueste Änderungen", "Online shopper Checkout: Emotion −1 → +1 (besser)",
+            "Discover: Touchpoint Street poster hinzugefügt", "Neue Persona Online shopper (1 Phasen)",
+            "Nach Persona"]),
+    ("zh", ["最近变更", "最新变更", "Checkout：情绪 −1 → +1（改善）", "Discover：触点 Street poster 已添加",
+            "新用户画像 Online shopper（1 个阶段）", "按用户画像"]),
+])
+def test_the_changes_page_speaks_the_site_language(site_repo, language, words):
+    import yaml
+
+    config = yaml.safe_load((site_repo / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"] = {**config.get("theme", {"name": "material"}), "language": language}
+    (site_repo / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    page = text(build_site(site_repo / "mkdocs.yml"), "journeys/changes/")
+    joined = page.replace(" ", "")  # the text is split at the bold stage and persona names
+    for word in words:
+        assert word.replace(" ", "") in joined, (language, word)
+    for english in ("What changed", "(better)", "touchpoint", "By persona"):
+        assert english not in page, (language, english)

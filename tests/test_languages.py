@@ -256,6 +256,167 @@ def test_diagrams_speak_the_language_of_their_map(tmp_path):
         assert word in journey, word
     for word in ("Customer journey of", "very negative", "pain point", "touchpoint", "channel:", "feels"):
         assert word not in journey, word
-    # The emotion curves and the heatmap are SVG drawn by emotion_charts.py, no DOT.
+    # The emotion curves and the heatmap are SVG drawn by emotion_charts.py, no DOT: their
+    # words are checked with the views below.
     # English stays as it was (the golden DOT files pin it).
     assert "Customer journey of Ada" in journey_dot(loaded, url, labels=en) == journey_dot(loaded, url)
+
+
+RULES = ("rules:\n  - rule: touchpoint-needs-owner\n    level: notice\n"
+         "  - rule: review-every\n    months: 6\n    level: notice\n")
+OWNED = "owner: CX team\nreviewed: 2026-01-15\n"
+
+
+def _article(site, page) -> BeautifulSoup:
+    return BeautifulSoup(read(site, page), "html.parser").find("article")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_map_health_speaks_the_site_language(tmp_path, language):
+    """The persona page's health line and the Map health page (governance, #18)."""
+    maps = {"ada.yml": OWNED + MAP, "bob.yml": MAP.replace("Ada", "Bob"), "_rules.yml": RULES}
+    site = _site(tmp_path, language, maps=maps)
+    words = load_labels(language)
+    line = _article(site, PERSONA).find(class_="cjm-health-line").get_text(" ", strip=True)
+    assert line.startswith(words("gov.line_owner", owner="CX team")), (language, line)
+    assert words("gov.line_reviewed", date="2026-01-15") in line
+    # "Order form" has no owner, and the review is older than six months.
+    assert words.plural("gov.count_notice", 2) in line
+    bob = _article(site, "journeys/bob/").find(class_="cjm-health-line").get_text(" ", strip=True)
+    assert words["gov.line_no_owner"] in bob and words["gov.line_not_reviewed"] in bob
+    health = _article(site, "journeys/health/")
+    assert health.find("h1").get_text(strip=True).rstrip("¶") == words["gov.health_title"]
+    headers = [th.get_text(strip=True) for th in health.find_all("th")]
+    for key in ("gov.map", "gov.findings", "gov.review", "gov.last_change", "gov.rule", "gov.level",
+                "gov.settings", "gov.finding"):
+        assert words[key] in headers, (language, key)
+    assert words["gov.rules_heading"] in _headings(site, "journeys/health/")
+    text = health.get_text(" ", strip=True)
+    for key in ("gov.level_notice", "gov.no_owner", "gov.not_reviewed", "gov.overdue"):
+        assert words[key] in text, (language, key)
+    # The navigation's section of the pages across personas, with the health page in it.
+    nav = BeautifulSoup(read(site, "journeys/health/"), "html.parser").find("nav", class_="md-nav--primary")
+    assert words["nav.across"] in nav.get_text(" ", strip=True)
+    if language != "en":
+        english = load_labels("en")
+        assert english["nav.across"] not in nav.get_text(" ", strip=True)
+        assert "Owner:" not in line and english["gov.health_title"] not in text
+        assert english["gov.rules_heading"] not in _headings(site, "journeys/health/")
+
+
+def test_a_map_language_sets_its_health_line_and_the_site_its_health_page(tmp_path):
+    maps = {"ada.yml": "lang: zh\n" + OWNED + MAP, "_rules.yml": RULES}
+    site = _site(tmp_path, "de", maps=maps)
+    line = _article(site, PERSONA).find(class_="cjm-health-line").get_text(" ", strip=True)
+    assert line.startswith("负责人：CX team") and "2 个提示" in line
+    assert _article(site, "journeys/health/").find("h1").get_text(strip=True).rstrip("¶") == "Zustand der Maps"
+
+
+def test_counts_of_the_health_views_have_a_word_for_one_and_for_many():
+    for language in LANGUAGES:
+        words = load_labels(language)
+        for key in ("gov.count_error", "gov.count_warning", "gov.count_notice", "gov.changes_intro"):
+            assert "2" in words.plural(key, 2) or language == "en" and key == "gov.changes_intro"
+    english = load_labels("en")
+    assert english.plural("gov.count_warning", 1) == "1 warning"
+    assert english.plural("gov.count_warning", 3) == "3 warnings"
+    assert english.plural("gov.changes_unreadable", 1).endswith("so its changes are not shown.")
+
+
+# -- a `lang:` with no words ------------------------------------------------------------------
+
+@pytest.mark.parametrize("code, near", [("zn", "zh"), ("cn", "zh"), ("ger", "de"), ("hz", "hu"),
+                                        ("ja", None), ("pt-BR", None)])
+def test_a_language_without_words_gets_a_warning_with_its_place_and_a_guess(tmp_path, caplog, code, near):
+    config = make_site(tmp_path, maps={"ada.yml": MAP + f"lang: {code}\n"},
+                       config={"theme": {"name": "material", "font": False},
+                               "plugins": ["search", {"cjm": {"diagrams": False}}]})
+    with pytest.raises(Abort):  # a warning fails --strict, as every map warning does
+        build_site(config, strict=True)
+    site = build_site(config, strict=False)
+    line = MAP.count("\n") + 1
+    hint = f" (did you mean `{near}`?)" if near else ";"
+    message = next(r.getMessage() for r in caplog.records if "`lang:" in r.getMessage())
+    assert message.startswith(f"maps/ada.yml:{line}:7: warning: `lang: {code}`: cjm has no words"
+                              " in this language"), message
+    assert hint in message and f"add `{code}.yml` to the site's `labels_dir`" in message
+    assert "Goals" in _headings(site, PERSONA)  # English, whole
+
+
+@pytest.mark.parametrize("code", ["zh-Hans", "de-CH", "EN", "hu"])
+def test_a_language_with_words_gets_no_warning(tmp_path, code):
+    _site(tmp_path, maps={"ada.yml": f"lang: {code}\n" + MAP})  # strict: a warning would fail it
+
+
+def test_a_team_file_gives_a_language_its_words_and_silences_the_warning(tmp_path, capsys, monkeypatch):
+    from cjm_plugin.cli import main
+
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "ja.yml").write_text('persona.goals: "目標"\n', encoding="utf-8")
+    site = _site(tmp_path / "site", maps={"ada.yml": "lang: ja\n" + MAP},
+                 options={"labels_dir": "../labels"})
+    assert "目標" in _headings(site, PERSONA)
+    # `cjm validate` reads the site's labels_dir too, and warns without it.
+    monkeypatch.chdir(tmp_path / "site")
+    assert main(["validate", "--strict"]) == 0
+    (tmp_path / "site" / "mkdocs.yml").write_text("site_name: x\nplugins: [search, cjm]\n", encoding="utf-8")
+    assert main(["validate", "--strict"]) == 1
+    assert "maps/ada.yml:1:7: warning: `lang: ja`" in capsys.readouterr().out
+
+
+# -- the views across personas (index, stage across personas, backlog, inventory, charts) ----
+
+FUTURE = MAP.replace("name: Ada", "name: Ada tomorrow\n  id: ada-future").replace("emotion: -2", "emotion: 1") \
+    + "state: future\ncompares_to: ada\n"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_views_across_personas_speak_the_site_language(tmp_path, language):
+    site = _site(tmp_path, language, maps={"ada.yml": MAP, "ada-future.yml": FUTURE})
+    words = load_labels(language)
+    english = load_labels("en")
+    pages = {
+        "journeys/": ("index.title", ["index.personas", "index.heatmap_heading", "index.curve_heading"],
+                      ["index.link_backlog", "index.link_touchpoints", "index.curves_overlaid", "state.future",
+                       "emotion.-1", "emotion.none"]),
+        "journeys/backlog/": ("backlog.title", ["backlog.pains_heading", "backlog.opportunities_heading"],
+                              ["pain_point", "opportunity", "table.persona", "severity.high"]),
+        "journeys/stages/": ("stages.title", [], ["stages.intro", "stages.personas"]),
+        "journeys/stages/awareness/": (None, [], ["across.intro", "lane.actions", "lane.pain-points",
+                                                 "stage.behind_the_scenes", "severity.high"]),
+        "journeys/touchpoints/": ("inventory.title", ["inventory.matrix_heading", "inventory.every"],
+                                  ["inventory.channel", "inventory.total"]),
+        "journeys/ada/": (None, ["compare.heading"], ["compare.future", "compare.link"]),
+    }
+    for page, (title, headings, texts) in pages.items():
+        article = _article(site, page)
+        text = " ".join(article.get_text(" ", strip=True).split())
+        if title:
+            assert article.find("h1").get_text(strip=True).rstrip("¶") == words[title], (language, page)
+        for key in headings:
+            assert words[key] in _headings(site, page), (language, page, key)
+        for key in texts:
+            assert " ".join(words[key].split()).lower() in text.lower(), (language, page, key)
+        if language != "en":
+            for key in (title, *headings):
+                if key and words[key] != english[key]:
+                    assert english[key] not in _headings(site, page) + [article.find("h1").get_text()], (language, key)
+    # The charts' words: the heatmap's title and a cell's tooltip, the sparkline's label.
+    index = _article(site, "journeys/")
+    assert index.find(attrs={"data-cjm-chart": "heatmap"}).find("title").get_text() == words["index.heatmap_title"]
+    spark = index.find(attrs={"data-cjm-chart": "sparkline"})["aria-label"]
+    assert spark.startswith(words("chart.sparkline", persona="Ada", stages="")[:4]), (language, spark)
+    tooltips = " ".join(t.get_text() for t in index.find(attrs={"data-cjm-chart": "heatmap"}).find_all("title"))
+    assert words("emotion.-2") in tooltips and words.plural("diagram.pain", 1) in tooltips
+    # The backlog's filter bar is labelled in the page's language too.
+    bar = _article(site, "journeys/backlog/").find(class_="cjm-backlog-filters")
+    assert bar["aria-label"] == words["backlog.filter_label"]
+    assert '"reset": "' in bar["data-cjm-words"].replace("\\u0027", "'") or "reset" in bar["data-cjm-words"]
+    import json
+    assert json.loads(bar["data-cjm-words"])["reset"] == words["backlog.show_all"]
+
+
+def test_a_backlog_group_is_named_in_the_site_language(tmp_path):
+    site = _site(tmp_path, "de", maps={"ada.yml": MAP})
+    headings = _headings(site, "journeys/backlog/")
+    assert "Hoch (1)" in headings and "In Arbeit (1)" in headings, headings

@@ -435,15 +435,16 @@ def test_every_word_of_the_health_views_is_a_label_and_every_label_is_used():
     from pathlib import Path
 
     from cjm_plugin import diffreport, governance, history
+    from cjm_plugin.labels import builtin
     from cjm_plugin.mapdiff import KINDS
 
     package = Path(governance.__file__).parent
     source = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*")
                        if p.suffix in (".py", ".j2"))
-    dynamic = ("level_", "count_")  # `G['level_' ~ level]`, `G['count_' ~ level]`
-    for key in governance.LABELS:
+    dynamic = ("level_", "count_", "changes_intro_", "changes_unreadable_")  # `G['level_' ~ level]`, `G.plural(...)`
+    for key in (k[len("gov."):] for k in builtin("en") if k.startswith("gov.")):
         used = re.search(rf"G(\.{re.escape(key)}\b|\[['\"]{re.escape(key)}['\"]\])", source)
-        assert used or key.startswith(dynamic), f"governance.LABELS[{key!r}] is not used"
-    assert set(KINDS) <= set(diffreport.LABELS)
+        assert used or key.startswith(dynamic), f"label gov.{key} is not used"
+    assert {f"change.{kind}" for kind in KINDS} <= set(builtin("en"))
     for key in history.LABELS:
         assert f'LABELS["{key}"]' in source, f"history.LABELS[{key!r}] is not used"

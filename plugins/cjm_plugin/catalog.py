@@ -14,6 +14,7 @@ from typing import Iterable
 
 from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
+from .labels import LANGUAGES, has_words
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
 from .progress import Progress
@@ -230,15 +231,18 @@ class _ModelCache:
 
 
 def load_project(paths: Iterable[Path], base: Path | None = None, cache: Path | None = None,
-                 top: Path | None = None, progress: Progress | None = None) -> Project:
+                 top: Path | None = None, progress: Progress | None = None,
+                 languages: list[str] | None = None) -> Project:
     """Load and check every map under `paths`; never raises for bad input.
 
     With `cache` (a folder; the plugin passes its cache folder), unchanged valid maps are not
     parsed again (see _ModelCache). `top`: the highest folder whose `_vocabulary.yml` applies
-    (see `vocabulary_folders`). `progress`: reports the maps read, when that takes long."""
+    (see `vocabulary_folders`). `progress`: reports the maps read, when that takes long.
+    `languages`: those with label files, for `lang:` (default: the shipped ones;
+    labels.languages adds a team's)."""
     with gc_paused():
         return _load_project(paths, base, _ModelCache(cache) if cache is not None else None, top,
-                             progress)
+                             progress, tuple(languages or LANGUAGES))
 
 
 def _load_vocabularies(project: Project, folders: Iterable[Path], base: Path
@@ -268,7 +272,8 @@ def _load_vocabularies(project: Project, folders: Iterable[Path], base: Path
 
 
 def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache | None,
-                  top: Path | None, progress: Progress | None) -> Project:
+                  top: Path | None, progress: Progress | None,
+                  languages: tuple[str, ...] = LANGUAGES) -> Project:
     base = Path(os.path.abspath(base or Path.cwd()))
     top = Path(os.path.abspath(top)) if top is not None else None
     paths = [Path(p) for p in paths]
@@ -324,11 +329,14 @@ def _load_project(paths: Iterable[Path], base: Path | None, cache: _ModelCache |
             project.diagnostics.extend(messages)
             if loaded is None:
                 continue
-            checked = check_map(loaded, vocabulary, vocabulary_file)
+            checked = check_map(loaded, vocabulary, vocabulary_file, languages)
             project.diagnostics.extend(checked)
             if any(m.is_error for m in checked):
                 continue
-            if cache is not None and not messages and not checked:
+            # A map in a language only a team's label file has is checked on every run: the
+            # cache does not know when that file goes away.
+            lang = getattr(loaded.map, "lang", None)
+            if cache is not None and not messages and not checked and not (lang and not has_words(lang, LANGUAGES)):
                 cache.put(cache_key, loaded)
         first = owners.get(loaded.id)
         if first is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .diagnostics import Diagnostic
+from .labels import LANGUAGES, has_words, suggest_language
 from .load import LoadedMap, _suggest
 from .model import Vocabulary, _short
 from .urls import RESERVED_PERSONA_IDS, RESERVED_STAGE_IDS
@@ -15,9 +16,20 @@ def _stage_id_path(loaded: LoadedMap, index: int) -> tuple[tuple[str | int, ...]
     return ("stages", index, "name"), False
 
 
-def check_map(loaded: LoadedMap, vocabulary: Vocabulary | None, vocabulary_file: str) -> list[Diagnostic]:
+def check_map(loaded: LoadedMap, vocabulary: Vocabulary | None, vocabulary_file: str,
+              languages: list[str] | tuple[str, ...] = LANGUAGES) -> list[Diagnostic]:
+    """`languages`: those with label files (the shipped ones and the team's, labels.py)."""
     journey = loaded.map
     found: list[Diagnostic] = []
+
+    lang = getattr(journey, "lang", None)
+    if lang and not has_words(lang, languages):
+        near = suggest_language(lang, languages)
+        hint = f" (did you mean `{near}`?)" if near else ""
+        found.append(loaded.at(("lang",),
+            f"`lang: {lang}`: cjm has no words in this language, so the map's pages show English"
+            f" ones{hint}; use one of {', '.join(languages)}, or add `{lang}.yml` to the site's"
+            " `labels_dir` (docs/languages.md)", severity="warning"))
 
     lane_lines: dict[str, int] = {}
     for index, lane in enumerate(journey.lanes):

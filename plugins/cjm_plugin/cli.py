@@ -68,7 +68,8 @@ def _validate(args: argparse.Namespace) -> int:
     gc.disable()
     # Valid maps are remembered by their bytes, name, vocabulary and cjm's code, so a run
     # after one edit validates only that map again (cross-map checks always run).
-    project = load_project(paths, cache=None if args.no_cache else validate_cache(paths))
+    project = load_project(paths, cache=None if args.no_cache else validate_cache(paths),
+                           languages=_languages(args))
     for diagnostic in project.diagnostics:
         print(format_github(diagnostic) if args.format == "github" else diagnostic)
     errors, warnings = len(project.errors), len(project.warnings)
@@ -444,6 +445,22 @@ def _labels(folder: Path | None, language: str | None):
     except LabelsError as error:
         print(f"cjm: {error}", file=sys.stderr)
         return None
+
+
+def _languages(args: argparse.Namespace) -> list[str]:
+    """The languages with words for `lang:`: the shipped ones and those of the site's
+    `labels_dir`, when a site configuration is here (`cjm validate` runs without one too)."""
+    from .labels import languages
+
+    from .site_config import SiteConfigError, find_config, load_config
+
+    path = find_config(Path("."), getattr(args, "config", None))
+    try:
+        config = load_config(path, getattr(args, "engine", None)) if path is not None else None
+    except SiteConfigError:
+        config = None  # `cjm validate --site` says what is wrong with it
+    args = argparse.Namespace(**{"lang": None, "labels_dir": None, **vars(args)})
+    return languages(_language_settings(args, config)[1])
 
 
 def _language_settings(args: argparse.Namespace, config) -> tuple[str | None, Path | None]:  # noqa: ANN001

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from typing import Callable
 
+from .labels import ENGLISH, Labels, Section
 from .mapdiff import Change, FindingChange, MapDiff
 
 MARKER = "<!-- cjm-diff -->"  # the workflow finds its comment by this line
 EMPTY_MARKER = "<!-- cjm-diff: no changes -->"
 GITHUB_LIMIT = 60_000  # a GitHub comment holds 65,536 characters
 
-# Every word a reader sees (issue #15 moves them to per-language files).
+# The words of the report around the sentences (a pull-request comment, in English).
 LABELS = {
     "title": "Journey map changes",
     "no_changes": "No change to the journey maps.",
@@ -31,44 +32,6 @@ LABELS = {
     "introduced": "Introduced",
     "fixed": "Fixed",
     "truncated": "… and {count} more line{s}: run `cjm diff` locally to see them all.",
-    "none": "none",
-    "better": " (better)",
-    "worse": " (worse)",
-    "severity": " ({severity})",
-    "persona-added": "New persona {subject} ({after} stages)",
-    "persona-removed": "Persona {subject} removed",
-    "persona-renamed": "Persona renamed: {before} → {after}",
-    "owner": "Owner of the map: {before} → {after}",
-    "reviewed": "Reviewed on {after} (before: {before})",
-    "reviewed-first": "Reviewed on {after}",
-    "reviewed-removed": "Review date removed (was {before})",
-    "stage-added": "Stage {subject} added",
-    "stage-removed": "Stage {subject} removed",
-    "stage-renamed": "Stage {before} renamed {after}",
-    "stages-reordered": "Stages reordered: {after}",
-    "emotion": "{stage}: emotion {before} → {after}{direction}",
-    "touchpoint-added": "{stage}: touchpoint {subject} added",
-    "touchpoint-removed": "{stage}: touchpoint {subject} removed",
-    "touchpoint-renamed": "{stage}: touchpoint {before} renamed {after}",
-    "touchpoint-moved": "Touchpoint {subject} moved from {before} to {after}",
-    "touchpoint-channel": "{stage}: touchpoint {subject}: channel {before} → {after}",
-    "touchpoint-owner": "{stage}: touchpoint {subject}: owner {before} → {after}",
-    "touchpoint-emotion": "{stage}: touchpoint {subject}: emotion {before} → {after}{direction}",
-    "pain-added": "{stage}: new pain point{severity}: {subject}",
-    "pain-resolved": "{stage}: pain point resolved{severity}, removed: {subject}",
-    "pain-addressed": "{stage}: pain point resolved{severity}: {subject}, now addressed by {by}",
-    "pain-unaddressed": "{stage}: pain point no longer addressed{severity}: {subject}",
-    "pain-severity": "{stage}: pain point {subject}: severity {before} → {after}",
-    "opportunity-added": "{stage}: new opportunity {subject}{details}",
-    "opportunity-removed": "{stage}: opportunity removed: {subject}",
-    "opportunity-status": "{stage}: opportunity {subject}: status {before} → {after}",
-    "opportunity-owner": "{stage}: opportunity {subject}: owner {before} → {after}",
-    "opportunity-owner-is": "owner {}",
-    "opportunity-status-is": "status {}",
-    "metric-added": "{stage}: new metric {subject}: {after}",
-    "metric-removed": "{stage}: metric removed: {subject}",
-    "metric-value": "{stage}: {subject} {before} → {after}{direction}",
-    "metric-target": "{stage}: {subject}: target {before} → {after}",
     # The summary line: (what it counts, singular, plural).
     "count_pain_resolved": "{count} pain point{s} resolved",
     "count_pain_added": "{count} new pain point{s}",
@@ -129,20 +92,24 @@ def markdown_message(text: object, limit: int = 400) -> str:
 # -- sentences -----------------------------------------------------------------------------
 
 
-def emotion_text(value: int | None) -> str:
+def emotion_text(value: int | None, labels: Labels = ENGLISH) -> str:
     """`−1`, `0`, `+2` (a true minus sign), `none`."""
     if value is None:
-        return LABELS["none"]
+        return labels["change.none"]
     return f"+{value}" if value > 0 else f"\u2212{-value}" if value < 0 else "0"
 
 
-def describe(change: Change, text: Callable[[object], str] = markdown_text) -> str:
-    """One change as a Markdown sentence; `text` escapes map text for where it goes."""
+def describe(change: Change, text: Callable[[object], str] = markdown_text,
+             labels: Labels = ENGLISH) -> str:
+    """One change as a Markdown sentence in the language of `labels` (the `change.` ones);
+    `text` escapes map text for where it goes."""
+    words = Section(labels, "change.")
+
     def item(value: object) -> str:
-        return f"*{text(value)}*" if value not in (None, "") else LABELS["none"]
+        return f"*{text(value)}*" if value not in (None, "") else words["none"]
 
     def plain(value: object) -> str:
-        return text(value) if value not in (None, "") else LABELS["none"]
+        return text(value) if value not in (None, "") else words["none"]
 
     def stage(value: object) -> str:
         return f"**{text(value)}**" if value else ""
@@ -152,11 +119,12 @@ def describe(change: Change, text: Callable[[object], str] = markdown_text) -> s
     kind = change.kind
     values = dict(subject=item(change.subject), stage=stage(change.stage),
                   before=plain(change.before), after=plain(change.after),
-                  direction=LABELS[change.direction] if change.direction else "",
-                  severity=LABELS["severity"].format(severity=change.severity) if change.severity else "",
+                  direction=words[change.direction] if change.direction else "",
+                  severity=words["severity"].format(
+                      severity=labels.get(f"severity.{change.severity}", change.severity)) if change.severity else "",
                   by=", ".join(item(b) for b in change.by), details="")
     if kind in ("emotion", "touchpoint-emotion"):
-        values.update(before=emotion_text(change.before), after=emotion_text(change.after))
+        values.update(before=emotion_text(change.before, labels), after=emotion_text(change.after, labels))
     elif kind in ("stage-renamed", "touchpoint-renamed", "persona-renamed"):
         wrap = stage if kind == "stage-renamed" else item
         values.update(before=wrap(change.before), after=wrap(change.after))
@@ -171,22 +139,23 @@ def describe(change: Change, text: Callable[[object], str] = markdown_text) -> s
     elif kind == "touchpoint-moved":
         values.update(before=stage(change.before), after=stage(change.after))
     elif kind == "opportunity-added":
-        details = [LABELS[key].format(text(value)) for key, value in
+        details = [words[key].format(value=text(value)) for key, value in
                    (("opportunity-owner-is", change.before), ("opportunity-status-is", change.after)) if value]
         values["details"] = f" ({', '.join(details)})" if details else ""
     elif kind == "pain-addressed" and change.subject:
         # The sentence goes on after the pain point: its own full stop would end it early.
         values["subject"] = item(str(change.subject).rstrip(" .。"))
     elif kind.startswith("metric-") and kind != "metric-removed":
-        values.update(before=text(format_measure(change.before, change.unit)) if change.before is not None else LABELS["none"],
-                      after=text(format_measure(change.after, change.unit)) if change.after is not None else LABELS["none"])
+        values.update(before=text(format_measure(change.before, change.unit)) if change.before is not None else words["none"],
+                      after=text(format_measure(change.after, change.unit)) if change.after is not None else words["none"])
     if kind == "reviewed" and not change.before:
         kind = "reviewed-first"
     elif kind == "reviewed" and not change.after:
         kind = "reviewed-removed"
-    sentence = LABELS[kind].format(**values)
-    if sentence.startswith(": "):  # no stage named
-        sentence = sentence[2:]
+    template = words[kind]
+    sentence = template.format(**values)
+    if template.startswith("{stage}") and not values["stage"]:  # no stage named: no "{stage}: "
+        sentence = sentence.lstrip(" :：")
     return sentence[0].upper() + sentence[1:] if sentence[:1].islower() else sentence
 
 

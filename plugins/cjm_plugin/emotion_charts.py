@@ -18,7 +18,8 @@ from typing import Callable, Sequence
 
 from .canvas import emotion_slug
 from .diagrams.dot_source import signed
-from .model import EMOTION_WORDS, Stage
+from .labels import ENGLISH, Labels
+from .model import Stage
 from .svgchart import number, svg_lines, svg_text
 
 Href = Callable[[str], str]  # stage id -> URL (already escaped for an attribute)
@@ -27,11 +28,20 @@ Href = Callable[[str], str]  # stage id -> URL (already escaped for an attribute
 SERIES_DASH = ("", "6 4", "2 4", "10 4 2 4")
 SERIES_MARKER = ("circle", "square", "diamond", "triangle")
 SERIES_COLOURS = 6
-MOMENT_OF_TRUTH = "\u2605 moment of truth"
 
 
-def emotion_words(emotion: int | None) -> str:
-    return f"{signed(emotion)} {EMOTION_WORDS[emotion]}" if emotion is not None else "no emotion set"
+def emotion_words(emotion: int | None, labels: Labels = ENGLISH) -> str:
+    return f"{signed(emotion)} {labels[f'emotion.{emotion}']}" if emotion is not None else labels["emotion.none"]
+
+
+def _moment_of_truth(labels: Labels) -> str:
+    return f"{labels['stage.moment_of_truth_mark']} {labels['legend.moment_of_truth']}"
+
+
+def _at(labels: Labels, persona: str, stage: str) -> str:
+    """`Ada at Checkout: ` in the page's language (`：` takes no space after it)."""
+    colon = labels["colon"]
+    return labels("diagram.persona_at", persona=persona, stage=stage) + colon + (" " if colon.endswith(":") else "")
 
 
 def _svg_open(kind: str, width: float, height: float, title: str, id_prefix: str,
@@ -54,10 +64,10 @@ SPARK_STEP = 14
 SPARK_HEIGHT = 28
 
 
-def sparkline_svg(stages: Sequence[Stage], persona_name: str) -> str:
+def sparkline_svg(stages: Sequence[Stage], persona_name: str, labels: Labels = ENGLISH) -> str:
     """A persona's emotion across its stages, small enough for a line of text."""
     width = max(SPARK_STEP * (len(stages) - 1) + 10, 40)
-    label = "Emotion by stage of {}: {}".format(persona_name, ", ".join(
+    label = labels("chart.sparkline", persona=persona_name, stages=", ".join(
         f"{stage.name} {signed(stage.emotion) if stage.emotion is not None else '–'}" for stage in stages))
 
     def y(emotion: int) -> float:
@@ -121,6 +131,7 @@ class CurveChart:
     # One persona: points take their emotion's colour; several: each series its own.
     colour_by_emotion: bool = False
     notes: list[str] = field(default_factory=list)
+    labels: Labels = field(default_factory=lambda: ENGLISH)  # the page's words
 
 
 AXIS = 128  # width of the emotion labels on the left
@@ -147,14 +158,14 @@ def curve_svg(chart: CurveChart) -> str:
             x = AXIS + column_index * STEP
             parts.append(f'<rect class="cjm-changed-band" data-cjm-changed="{svg_text(column.id)}"'
                          f' x="{x + 4}" y="2" width="{STEP - 8}" height="{number(base - 2 + 10)}" rx="6">'
-                         f'<title>{svg_text(column.name)}: emotion changed {svg_text(column.changed)}</title></rect>')
+                         f'<title>{svg_text(chart.labels("chart.changed", stage=column.name, change=column.changed))}</title></rect>')
     for emotion in (2, 1, 0, -1, -2):
         y = number(_level_y(emotion))
         parts.append(f'<line class="cjm-grid{" cjm-grid-zero" if emotion == 0 else ""}"'
                      f' x1="{AXIS - 6}" y1="{y}" x2="{width - 8}" y2="{y}"/>')
         parts.append(f'<text class="cjm-axis-label cjm-emo-text-{emotion_slug(emotion)}" x="{AXIS - 10}"'
                      f' y="{number(_level_y(emotion) + 4)}" text-anchor="end" font-size="{FONT}">'
-                     f'{svg_text(emotion_words(emotion))}</text>')
+                     f'{svg_text(emotion_words(emotion, chart.labels))}</text>')
     for column_index, column in enumerate(columns):
         centre = AXIS + column_index * STEP + STEP / 2
         lines = svg_lines(column.name, width=18, max_lines=NAME_LINES)
@@ -192,8 +203,9 @@ def _series(chart: CurveChart, series: Series, index: int, count: int) -> list[s
         if emotion is None:
             continue
         stage = series.stages[column.id]
-        tooltip = f"{series.name} at {stage.name}: feels {emotion_words(emotion)}" + (
-            f", {stage.feeling}" if stage.feeling else "") + (f"; {MOMENT_OF_TRUTH}" if stage.moment_of_truth else "")
+        words = chart.labels
+        tooltip = _at(words, series.name, stage.name) + words("emotion.feels", emotion=emotion_words(emotion, words)) + (
+            f", {stage.feeling}" if stage.feeling else "") + (f"; {_moment_of_truth(words)}" if stage.moment_of_truth else "")
         shape = _marker(marker, x, _level_y(emotion), emotion if chart.colour_by_emotion else None)
         parts.append(f'<a xlink:href="{series.href(column.id)}" data-cjm-chart-stage="{svg_text(column.id)}">'
                      f'<title>{svg_text(tooltip)}</title>{shape}</a>')
@@ -230,13 +242,13 @@ def series_legend(series: Sequence[Series]) -> str:
     return f'<ul class="cjm-legend cjm-series-legend">{"".join(items)}</ul>'
 
 
-def emotion_legend() -> str:
+def emotion_legend(labels: Labels = ENGLISH) -> str:
     """The emotion scale in one ordered row, from very negative to very positive."""
     items = "".join(
         f'<li><span class="cjm-legend-cell cjm-emo-{emotion_slug(e)}" aria-hidden="true"></span>'
-        f"{svg_text(emotion_words(e))}</li>" for e in (-2, -1, 0, 1, 2))
+        f"{svg_text(emotion_words(e, labels))}</li>" for e in (-2, -1, 0, 1, 2))
     return (f'<ul class="cjm-legend cjm-emotion-legend">{items}<li><span class="cjm-legend-cell'
-            ' cjm-emo-none" aria-hidden="true"></span>no emotion set</li></ul>')
+            f' cjm-emo-none" aria-hidden="true"></span>{svg_text(labels["emotion.none"])}</li></ul>')
 
 
 # -- personas × stages heatmap ------------------------------------------------------------
@@ -256,7 +268,8 @@ CELL_HEIGHT = 46
 HEAD_HEIGHT = 40
 
 
-def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, id_prefix: str) -> str:
+def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, id_prefix: str,
+                labels: Labels = ENGLISH) -> str:
     """A row per persona, a column per stage; a cell, tinted by the stage's emotion, where
     the persona has the stage, with its emotion and its number of pain points."""
     width = NAME_WIDTH + CELL_WIDTH * len(columns) + 2
@@ -286,11 +299,11 @@ def heatmap_svg(rows: Sequence[HeatRow], columns: Sequence[Column], title: str, 
                 continue
             x = NAME_WIDTH + c * CELL_WIDTH
             pains = len(stage.pain_points)
-            note = f"{pains} pain point{'s' if pains != 1 else ''}" if pains else ""
-            tooltip = f"{row.name} at {stage.name}: {emotion_words(stage.emotion)}" + (
+            note = labels.plural("diagram.pain", pains) if pains else ""
+            tooltip = _at(labels, row.name, stage.name) + emotion_words(stage.emotion, labels) + (
                 f", {stage.feeling}" if stage.feeling else "") + (f"; {note}" if note else "") + (
-                f"; {MOMENT_OF_TRUTH}" if stage.moment_of_truth else "")
-            words = (f'<tspan font-weight="700">{signed(stage.emotion)}</tspan> {EMOTION_WORDS[stage.emotion]}'
+                f"; {_moment_of_truth(labels)}" if stage.moment_of_truth else "")
+            words = (f'<tspan font-weight="700">{signed(stage.emotion)}</tspan> {svg_text(labels[f"emotion.{stage.emotion}"])}'
                      if stage.emotion is not None else "–")
             parts.append(
                 f'<a xlink:href="{row.stage_href(column.id)}" data-cjm-chart-stage="{svg_text(column.id)}">'

@@ -56,7 +56,8 @@ def literate_nav(tree: NavSection, folder: str, titles: dict[str, str]) -> str:
 def nav_files(site: SiteBuild, pages: dict[str, str], mode: str, nav_file: str = NAV_FILE) -> dict[str, str]:
     """{path: text} of the literate-nav file for the generated pages in `pages` ({src: Markdown})."""
     mode = nav_mode(mode, len(pages), len(site.project.maps))
-    tree = journeys_nav(site.project, site.paths, mode, "", lambda src: src in pages)
+    tree = journeys_nav(site.project, site.paths, mode, "", lambda src: src in pages,
+                        site.builder.labels["nav.across"])
     if tree is None:
         return {}
     folder = site.paths.prefix

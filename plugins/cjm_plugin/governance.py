@@ -19,60 +19,11 @@ from .history import GitError, LastChange, last_changes
 from .load import LoadedMap
 from .rules import Finding, ReviewEvery, review_due
 
-# Every word the health views show a reader (issue #15 moves them to per-language files).
-LABELS = {
-    "health_title": "Map health",
-    "health_intro": "Who owns each map, when it was last reviewed and changed, and what the rules"
-                    " of `{rules_file}` find in it on {today}.",
-    "health_no_rules": "`{rules_file}` lists no rules yet, so nothing is checked.",
-    "rules_heading": "Rules",
-    "rule": "Rule",
-    "level": "Level",
-    "settings": "Settings",
-    "findings": "Findings",
-    "finding": "Finding",
-    "map": "Map",
-    "review": "Review",
-    "next_review": "next",
-    "last_change": "Last change",
-    "no_owner": "no owner",
-    "not_reviewed": "never",
-    "overdue": "overdue",
-    "uncommitted": "changed since, not committed",
-    "never_committed": "not committed yet",
-    "level_error": "error",
-    "level_warning": "warning",
-    "level_notice": "notice",
-    "count_error": "{count} error{s}",
-    "count_warning": "{count} warning{s}",
-    "count_notice": "{count} notice{s}",
-    "no_findings": "no findings",
-    "all_clear": "Every map follows every rule.",
-    "site_files": "Other files",
-    "line_owner": "Owner: {owner}",
-    "line_no_owner": "No owner",
-    "line_reviewed": "reviewed {date}",
-    "line_not_reviewed": "never reviewed",
-    "line_changed": "changed {date}",
-    "changes_title": "What changed",
-    "changes_intro": "The changes to the maps, by meaning, in the last {count} commit{s} that"
-                     " touched them, newest first.",
-    "changes_none": "No commit has changed the maps yet.",
-    "changes_by_commit": "Latest changes",
-    "changes_by_map": "By persona",
-    "changes_more": "… and {count} more.",
-    "changes_unreadable": "{count} map{s} could not be read in this commit or the one before, so"
-                          " {their} changes are not shown.",
-    "changes_no_history": "No history to show.",
-    "no_changes_for_map": "No change in these commits.",
-}
+# Every word the health views show a reader is a `gov.` label (labels/*.yml), read by the
+# templates as `G` in the page's language.
 
 PER_MAP = 10  # the changes listed under each persona on the "What changed" page
 PER_COMMIT = 40  # the changes listed under one commit (a commit may add 200 personas)
-
-
-def plural(count: int) -> str:
-    return "" if count == 1 else "s"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import functools
 import string
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -37,6 +38,30 @@ class Labels(dict):
 
     def __call__(self, key: str, **values: object) -> str:
         return self[key].format(**values) if values else self[key]
+
+    def plural(self, key: str, count: int, **values: object) -> str:
+        """`key_one` for one, else `key_many`, with `{count}` (and `values`) filled in."""
+        return self[f"{key}_{'one' if count == 1 else 'many'}"].format(count=count, **values)
+
+
+class Section(Mapping):
+    """The labels under one prefix, without it: templates read `G.health_title` for
+    `gov.health_title` of the page's language."""
+
+    def __init__(self, labels: Labels, prefix: str):
+        self._labels, self._prefix = labels, prefix
+
+    def __getitem__(self, key: str) -> str:
+        return self._labels[self._prefix + key]
+
+    def __iter__(self):
+        return (key[len(self._prefix):] for key in self._labels if key.startswith(self._prefix))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def plural(self, key: str, count: int, **values: object) -> str:
+        return self._labels.plural(self._prefix + key, count, **values)
 
 
 def _fields(text: str) -> set[str]:
@@ -135,3 +160,36 @@ def load_labels(language: str | None = None, team_dir: Path | None = None) -> La
 
 
 ENGLISH = load_labels(FALLBACK)
+
+# Codes people type for a shipped language that are not Material's (ISO 639-2, countries).
+ALIASES = {"cn": "zh", "chi": "zh", "zho": "zh", "ger": "de", "deu": "de", "fre": "fr",
+           "fra": "fr", "sp": "es", "spa": "es", "hun": "hu", "eng": "en", "gb": "en", "uk": "en"}
+
+
+def languages(team_dir: Path | None = None) -> list[str]:
+    """The languages that have words: the shipped ones, then the team's files (`ja.yml`)."""
+    found = list(LANGUAGES)
+    if team_dir is not None and team_dir.is_dir():
+        for path in sorted(team_dir.iterdir()):
+            if path.suffix in (".yml", ".yaml") and path.stem not in found:
+                found.append(path.stem)
+    return found
+
+
+def has_words(language: str, known: list[str] | tuple[str, ...]) -> bool:
+    """Whether `language` (or its base: `zh-Hans` -> `zh`) has a label file in `known`."""
+    lower = {code.lower() for code in known}
+    steps = chain(language)
+    return len(steps) == 1 or any(step.lower() in lower for step in steps[1:])
+
+
+def suggest_language(language: str, known: list[str] | tuple[str, ...]) -> str | None:
+    """The language `language` was probably meant to be: `zn` -> `zh`, `ger` -> `de`."""
+    base = chain(language)[-1].split("-")[0].lower()
+    if ALIASES.get(base) in known:
+        return ALIASES[base]
+    # Two-letter codes are one letter apart from many others: a shared first letter decides.
+    scored = [(difflib.SequenceMatcher(None, base, code.lower()).ratio()
+               + (0.25 if code[:1].lower() == base[:1] else 0), code) for code in known]
+    score, code = max(scored, default=(0.0, None))
+    return code if score >= 0.5 else None

@@ -20,7 +20,7 @@ AUTO_NAV_FULL_LIMIT = 60
 AUTO_NAV_PERSONAS_LIMIT = 100
 
 NAV_MODES = ("auto", "full", "personas", "index")
-ACROSS_TITLE = "Across personas"
+ACROSS_TITLE = "Across personas"  # English; the site's language: the `nav.across` label
 
 
 @dataclass
@@ -44,7 +44,7 @@ def nav_mode(mode: str, pages: int, personas: int) -> str:
 
 
 def journeys_nav(project: Project, paths: SitePaths, mode: str, title: str,
-                 exists: Callable[[str], bool]) -> NavSection | None:
+                 exists: Callable[[str], bool], across_title: str = ACROSS_TITLE) -> NavSection | None:
     """The journeys section: the index, each persona (with its stages in `full` mode), and
     the pages across personas; only pages that `exists` says are there. None without an index."""
     if not exists(paths.index):
@@ -63,5 +63,5 @@ def journeys_nav(project: Project, paths: SitePaths, mode: str, title: str,
                 children.append(NavPage(persona))
     across = [paths.stages_index, paths.touchpoints, paths.backlog, paths.portfolio, paths.evidence,
               paths.health, paths.changes]
-    children.append(NavSection(ACROSS_TITLE, [NavPage(src) for src in across if exists(src)]))
+    children.append(NavSection(across_title, [NavPage(src) for src in across if exists(src)]))
     return NavSection(title, children)

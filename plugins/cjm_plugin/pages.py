@@ -20,8 +20,8 @@ from markupsafe import Markup
 
 from . import insight_pages, metrics, overview, portfolio
 from .diffreport import describe
-from .governance import LABELS as GOVERNANCE_LABELS, PER_COMMIT, PER_MAP
-from .labels import ENGLISH, Labels, load_labels
+from .governance import PER_COMMIT, PER_MAP
+from .labels import ENGLISH, Labels, Section, load_labels
 from .catalog import Project
 from .diagnostics import Diagnostic
 from .links import LinkIndex, Placed, confidence
@@ -144,12 +144,17 @@ def status_word(status: str | None, labels: Mapping[str, str] = ENGLISH) -> str:
     return labels.get("status." + " ".join(str(status).lower().split()), status)
 
 
-def group_title(value: str | None, missing: str) -> str:
-    """A backlog group's title: cjm's own words (`planned`, `high`) capitalised, a team's
-    own status exactly as the map writes it."""
-    text = value or missing
-    known = text == missing or text in STATUS_ORDER or text in SEVERITY_ORDER
-    return text[:1].upper() + text[1:] if known else text
+def group_title(value: str | None, kind: str, labels: Mapping[str, str] = ENGLISH) -> str:
+    """A backlog group's title (`kind`: severity or status): cjm's own words (`planned`,
+    `high`, none set) in the page's language, capitalised; a team's own status exactly as the
+    map writes it."""
+    if value and value not in STATUS_ORDER and value not in SEVERITY_ORDER:
+        return value
+    if kind == "severity":
+        text = labels.get(f"severity.{value}", value) if value else labels["severity.none"]
+    else:
+        text = status_word(value, labels) if value else labels["backlog.no_status"]
+    return text[:1].upper() + text[1:]
 
 
 def link_name(url: str, limit: int = 48) -> str:
@@ -303,16 +308,17 @@ class PageBuilder:
         def diagram(persona_id: str, name: str) -> Markup:
             return Markup(self.diagrams.get((persona_id, name), ""))
 
+        labels = labels or self.labels
         return dict(
             values, paths=self.paths, link=link, url=url, diagram=diagram,
             stage_name=lambda sid: self.stage_names.get(sid, sid),
             channel_name=lambda cid: self.channel_names.get(cid, cid) if cid else "",
             options=self.options,
-            links=self.links, L=labels or self.labels, confidence=confidence, anchor=insight_pages.anchor,
+            links=self.links, L=labels, confidence=confidence, anchor=insight_pages.anchor,
             item_src=self.item_src, filter_data=lambda placed: Markup(self.filter_data(placed)),
-            gov=self.governance, G=GOVERNANCE_LABELS,
+            gov=self.governance, G=Section(labels, "gov."),  # the governance words
             health=lambda pid: self.governance.health(pid) if self.governance else None,
-            describe=lambda change: Markup(describe(change, text=escape)),
+            describe=lambda change: Markup(describe(change, text=escape, labels=labels)),
         )
 
     def item_src(self, placed: Placed) -> tuple[str, str]:
@@ -383,12 +389,12 @@ class PageBuilder:
         for row in self.item_rows("opportunities"):
             opportunities.setdefault(row["item"].status, []).append(row)
         pain_groups = [
-            (group_title(severity, "not rated"), pains[severity])
+            (group_title(severity, "severity", self.labels), pains[severity])
             for severity in sorted(pains, key=SEVERITY_ORDER.__getitem__)
         ]
         known = {status: rank for rank, status in enumerate(STATUS_ORDER)}
         opportunity_groups = [
-            (group_title(status, "status not set"), opportunities[status])
+            (group_title(status, "status", self.labels), opportunities[status])
             for status in sorted(opportunities, key=lambda s: (
                 s is None, known.get((s or "").lower(), len(known)), (s or "").lower()))
         ]
@@ -456,18 +462,19 @@ class PageBuilder:
             m.id, m.map.persona.name, self._url(src, self.paths.persona(m.id)),
             {s.id: s for s in m.map.stages},
             lambda sid, pid=m.id: self._url(src, self.paths.stage(pid, sid))) for m in maps]
-        heatmap = emotion_charts.heatmap_svg(heat_rows, columns, "Emotion by persona and stage",
-                                             id_prefix="cjm-index-heatmap-") if maps else ""
+        words = self.labels
+        heatmap = emotion_charts.heatmap_svg(heat_rows, columns, words["index.heatmap_title"],
+                                             id_prefix="cjm-index-heatmap-", labels=words) if maps else ""
         compared = maps[:COMPARED_PERSONAS]
         series = [self._series(m, src, style=n) for n, m in enumerate(compared)]
         curve = emotion_charts.curve_svg(emotion_charts.CurveChart(
-            "Emotion by stage, all personas",
+            words["diagram.emotions_title"],
             [c for c in columns if any(c.id in s.stages for s in series)], series,
-            id_prefix="cjm-index-curve-")) if len(compared) > 1 else ""
+            id_prefix="cjm-index-curve-", labels=words)) if len(compared) > 1 else ""
         return self._render("index.md.j2", src, groups=groups, order=self.order,
                             problems=self.problems, heatmap=Markup(heatmap),
                             curve=Markup(curve), curve_legend=Markup(emotion_charts.series_legend(series)),
-                            emotion_legend=Markup(emotion_charts.emotion_legend()),
+                            emotion_legend=Markup(emotion_charts.emotion_legend(words)),
                             all_compared=len(compared) == len(maps), compared_count=len(compared),
                             persona_count=len(maps))
 
@@ -485,7 +492,7 @@ class PageBuilder:
             summary=overview.first_sentence(loaded.map.persona.summary),
             touchpoints=sum(len(s.touchpoints) for s in stages),
             average=average(s.emotion for s in stages),
-            sparkline=Markup(sparkline_svg(stages, loaded.map.persona.name)),
+            sparkline=Markup(sparkline_svg(stages, loaded.map.persona.name, self.labels)),
         )
 
     def _series(self, loaded: LoadedMap, page_src: str, style: int):
@@ -501,10 +508,12 @@ class PageBuilder:
 
         series = self._series(loaded, page_src, style=0)
         columns = [emotion_charts.Column(s.id, s.name, series.href(s.id)) for s in loaded.map.stages]
+        words = self.labels_for(loaded)
+        title = words("diagram.emotion_title", persona=loaded.map.persona.name)
         svg = emotion_charts.curve_svg(emotion_charts.CurveChart(
-            f"Emotion curve of {loaded.map.persona.name}", columns, [series],
-            id_prefix=f"cjm-{loaded.id}-curve-{slugify(page_src)}-", colour_by_emotion=True))
-        return Markup(chart_block(svg, "cjm-emotion-chart", f"Emotion curve of {loaded.map.persona.name}"))
+            title, columns, [series],
+            id_prefix=f"cjm-{loaded.id}-curve-{slugify(page_src)}-", colour_by_emotion=True, labels=words))
+        return Markup(chart_block(svg, "cjm-emotion-chart", title))
 
     def comparisons(self, loaded: LoadedMap, page_src: str) -> list[dict]:
         """The maps `loaded` is compared with (`compares_to`, both ways), each with the two
@@ -512,6 +521,7 @@ class PageBuilder:
         from . import emotion_charts
 
         found = []
+        words = self.labels_for(loaded)
         for other in overview.variants(self.project.maps).get(loaded.id, []):
             base, variant = (other, loaded) if loaded.map.compares_to == other.id else (loaded, other)
             changes = overview.changed_stages(base, variant)
@@ -520,15 +530,15 @@ class PageBuilder:
             series = [self._series(m, page_src, style=1 if m is base else 0) for m in pair]
             for one, m in zip(series, pair):
                 if m.map.state not in one.name.lower():  # "Online shopper (future state)" says it
-                    one.name = f"{one.name} ({m.map.state} state)"
+                    one.name = f"{one.name} ({words.get('state.' + m.map.state, m.map.state + ' state')})"
             columns = [emotion_charts.Column(sid, self.stage_names.get(sid, sid), changed=changed.get(sid, ""))
                        for sid in overview.ordered_stage_ids(self.order, pair)]
             svg = emotion_charts.curve_svg(emotion_charts.CurveChart(
-                f"Emotion by stage: {base.map.persona.name} and {variant.map.persona.name}", columns, series,
-                id_prefix=f"cjm-{loaded.id}-compare-{other.id}-"))
+                words("chart.compare_title", base=base.map.persona.name, variant=variant.map.persona.name),
+                columns, series, id_prefix=f"cjm-{loaded.id}-compare-{other.id}-", labels=words))
             found.append(dict(
                 other=other, base=base, variant=variant, changes=changes,
-                chart=Markup(chart_block(svg, "cjm-compare-chart", "Emotion curves compared")),
+                chart=Markup(chart_block(svg, "cjm-compare-chart", words["chart.compare_heading"])),
                 legend=Markup(emotion_charts.series_legend(series)),
             ))
         return found
@@ -663,8 +673,8 @@ class PageBuilder:
         }
         label = {
             "persona": lambda v: personas.get(v, v), "stage": lambda v: self.stage_names.get(v, v),
-            "severity": lambda v: group_title(v, "not rated"),
-            "status": lambda v: group_title(v, "status not set"),
+            "severity": lambda v: group_title(v, "severity", self.labels),
+            "status": lambda v: group_title(v, "status", self.labels),
         }
         return {key: [[v, label.get(key, str)(v)] for v in sorted(values, key=order[key])]
                 for key, values in seen.items()}

@@ -33,7 +33,7 @@ from .progress import Progress
 from .diagnostics import Diagnostic, short, visible
 from .embeds import notice
 from .generate import generated_by_cjm
-from .labels import LabelsError
+from .labels import LabelsError, languages
 from .last_good import LastGoodMaps
 from .markdown_ext import CjmExtension, PageContext, is_cjm
 from .nav import NAV_MODES, NavSection, journeys_nav, nav_mode
@@ -262,7 +262,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         # seconds and sums up at the end; a short one stays quiet (progress.py).
         progress = Progress(log.info)
         project = load_project([self.maps_dir], base=self.root, cache=self.cache_dir, top=self.maps_dir,
-                               progress=progress)
+                               progress=progress, languages=languages(self.site_options.pages.labels_dir))
         # Positions only place the messages, which exist by now; kept, they would stay in
         # memory through the whole build (a quarter of a 200-persona build's peak over the
         # same site without cjm: bench/README.md).
@@ -382,7 +382,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
 
         mode = nav_mode(self.config.nav, len(self.generated), len(self.site.project.maps))
         tree = journeys_nav(self.site.project, self.paths, mode, self.config.nav_title,
-                            lambda src: page(src) is not None)
+                            lambda src: page(src) is not None, self.site.builder.labels["nav.across"])
         return _mkdocs_section(tree, page) if tree is not None else None
 
     # -- generated pages: finished HTML kept away from Markdown ---------------------------

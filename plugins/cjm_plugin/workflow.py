@@ -24,7 +24,7 @@ from .catalog import load_project
 from .diagnostics import short
 from .generate import GenerateError, site_files, write_site
 from .last_good import LastGoodMaps, folder_state
-from .labels import LabelsError
+from .labels import LabelsError, languages
 from .pages import PageOptions
 from .progress import Progress
 from .site import SiteOptions, build_site
@@ -73,7 +73,7 @@ class Generator:
         s = self.settings
         progress = self.progress() if self.progress is not None else None
         project = load_project([s.maps], cache=s.cache_dir, top=s.maps if s.maps.is_dir() else None,
-                               progress=progress)
+                               progress=progress, languages=languages(s.labels_dir))
         for diagnostic in project.diagnostics:
             self.warn(str(diagnostic))
         errors = project.errors
