@@ -51,9 +51,9 @@ def test_the_health_page_reads_at_every_width(governed_site, browser, tmp_path, 
     box = badge.bounding_box()
     assert box and box["x"] + box["width"] <= width, "the findings must be in view"
     sizes = page.evaluate("""() => [...document.querySelectorAll(
-        'article .cjm-health-count, article .cjm-level, article .cjm-where')]
+        'article .cjm-health-count, article .cjm-level, article .cjm-where, article code.cjm-rule')]
         .map(e => parseFloat(getComputedStyle(e).fontSize))""")
-    assert min(sizes) >= 10.5, f"health text shrank to {min(sizes)}px"
+    assert min(sizes) >= 12, f"health text shrank to {min(sizes)}px"
     # Dates stay on one line.
     dates = page.evaluate("""() => [...document.querySelectorAll('article .cjm-date')]
         .map(e => e.getClientRects().length)""")

@@ -4,7 +4,7 @@
 GOVERNANCE_STYLESHEET = """\
 /* Map health: levels as words on a tinted ground, readable in both colour schemes. */
 .cjm-level, .cjm-health-count { display: inline-block; padding: 0 0.45em; border-radius: 0.3em;
-  font-size: 0.85em; font-weight: 600; white-space: nowrap; }
+  font-size: max(0.85em, 12px); font-weight: 600; white-space: nowrap; }
 .cjm-level-error, .cjm-health-error { background: #fde0dc; color: #8e1b10; }
 .cjm-level-warning, .cjm-health-warning { background: #fff0c2; color: #6b4a00; }
 .cjm-level-notice, .cjm-health-notice { background: #e1ecfb; color: #163f7a; }
@@ -24,6 +24,7 @@ GOVERNANCE_STYLESHEET = """\
 .cjm-health-line.cjm-health-none { border-left-color: #43a047; }
 .cjm-health-note { border-left-color: #3f73c4; }
 .cjm-date, .cjm-nowrap, code.cjm-rule { white-space: nowrap; }
+.md-typeset code.cjm-rule { font-size: max(0.85em, 12px); }  /* code in a table is smaller still */
 /* A commit's subject keeps a readable measure: on a phone the table scrolls sideways rather
    than fold it a word per line. */
 .cjm-health-subject { display: inline-block; min-width: 11em; }

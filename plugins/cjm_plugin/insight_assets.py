@@ -4,7 +4,7 @@ adds them to the site's stylesheet and script)."""
 INSIGHT_STYLESHEET = """\
 /* Confidence: observed is solid, assumed is outlined and hatched (pages and charts alike). */
 .cjm-confidence { display: inline-block; padding: 0 0.5em; border: 1.5px solid #3949ab;
-  border-radius: 0.7em; font-size: 0.8em; font-weight: 600; line-height: 1.5; white-space: nowrap; }
+  border-radius: 0.7em; font-size: max(0.8em, 12px); font-weight: 600; line-height: 1.5; white-space: nowrap; }
 .cjm-confidence-observed { background: #3949ab; color: #fff; }
 .cjm-confidence-assumed { border-style: dashed; color: #283593;
   background: repeating-linear-gradient(135deg, transparent 0 3px, rgba(57, 73, 171, 0.16) 3px 5px); }
@@ -17,7 +17,7 @@ INSIGHT_STYLESHEET = """\
 .cjm-mot { color: #a66b00; font-weight: 700; cursor: help; }
 [data-md-color-scheme="slate"] .cjm-mot { color: #ffd54f; }
 .cjm-mot-note { border-left: 4px solid #f9a825; padding: 0.4em 0.8em; background: rgba(249, 168, 37, 0.08); }
-.cjm-evidence-meta, .cjm-status { color: var(--md-default-fg-color--light, #666); font-size: 0.85em; white-space: nowrap; }
+.cjm-evidence-meta, .cjm-status { color: var(--md-default-fg-color--light, #666); font-size: max(0.85em, 12px); white-space: nowrap; }
 .cjm-evidence-about { color: var(--md-default-fg-color--light, #666); }
 .cjm-evidence-kind { font-weight: 700; text-transform: capitalize; }
 .cjm-unaddressed, .cjm-uncited { color: var(--md-default-fg-color--light, #666); font-style: italic; }
@@ -67,7 +67,8 @@ tr:has(.cjm-anchor:target) { background: rgba(255, 213, 79, 0.28); }
 .md-typeset table:has(.cjm-compact) td, .md-typeset table:has(.cjm-compact) th { padding: 0.6em 0.8em; min-width: 0; }
 .md-typeset table:has(.cjm-compact) td:first-child:not([style*="right"]) { min-width: 12em; }
 .md-typeset table:has(.cjm-compact) td:has(> .cjm-row) { min-width: 18em; }
-.cjm-where, .cjm-addresses { font-size: 0.85em; color: var(--md-default-fg-color--light, #666); }
+/* Small print, but never under 12 px (tables already set a smaller size). */
+.cjm-where, .cjm-addresses { font-size: max(0.85em, 12px); color: var(--md-default-fg-color--light, #666); }
 """
 
 # Filters of the portfolio: a select per persona, owner and status, built from the items'
