@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
+from cjm_plugin import cli
 from cjm_plugin.cli import main
 from cjm_plugin.diagnostics import Diagnostic, format_github
 
@@ -363,3 +364,10 @@ def test_docs_reference_page_is_generated_from_the_models(capsys):
     )
     for key in ("touchpoints", "pain_points", "severity", "channels", "lanes"):
         assert f"`{key}`" in generated
+
+
+def test_the_export_kinds_cli_offers_are_exports_kinds():
+    """cli.py writes them out so that `cjm validate` does not import the exporter."""
+    from cjm_plugin.export import ALL_KINDS
+
+    assert cli.EXPORT_KINDS == ALL_KINDS

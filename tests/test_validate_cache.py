@@ -74,7 +74,7 @@ def run(capsys, *args: str) -> tuple[int, str]:
 
 
 def cache_file(project: Path) -> Path:
-    return project / ".cache" / "plugin" / "cjm" / "validate" / "maps.json"
+    return project / ".cache" / "plugin" / "cjm" / "validate" / "outlines.json"
 
 
 def test_second_run_parses_only_the_changed_map(project, parsed, capsys):

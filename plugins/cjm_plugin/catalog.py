@@ -10,24 +10,30 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .checks import check_map, check_vocabulary
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .labels import LANGUAGES, has_words
 from .load import LoadedMap, SourceFile, load_map, load_vocabulary, read_source
 from .model import JourneyMap, Vocabulary
+from .outline import from_outline, outline_of
 from .progress import Progress
 from .links import check_links
 from .research import RESEARCH_FILE, LoadedResearch, load_research
-from .rules import RULES_FILE, Finding, LoadedRules, Locator, check_rules, load_rules, today
 from .safe_io import read_limited, write_atomic
 from .yaml_source import Positions
+
+if TYPE_CHECKING:
+    from .rules import Finding, LoadedRules
 
 MAX_CACHE_BYTES = 256 * 2**20  # the model cache of a 200-persona site is a few MB
 
 VOCABULARY_FILE = "_vocabulary.yml"
 VOCABULARY_NAMES = (VOCABULARY_FILE, "_vocabulary.yaml")
+# A team's rules (rules.py, imported only when a project has them: its models cost every
+# `cjm validate` 10 ms).
+RULES_FILE = "_rules.yml"
 MAP_SUFFIXES = (".yml", ".yaml")
 
 
@@ -174,10 +180,13 @@ class _ModelCache:
     takes the model itself. Remembered maps have no positions; nothing needs them, since
     they had no message to place."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, outlines: bool = False):
+        # `outlines`: remember only what the checks across maps read (outline.py), for
+        # `cjm validate`; the build needs whole models.
+        self.outlines = outlines
         self.models: dict[str, JourneyMap] = {}
         self._vocabularies: dict[int, tuple[Vocabulary, str]] = {}
-        self.file = folder / "maps.json"
+        self.file = folder / ("outlines.json" if outlines else "maps.json")
         try:
             data = json.loads(read_limited(self.file, MAX_CACHE_BYTES, follow_links=False))
             self.known: dict[str, str] = data["maps"] if data.get("code") == code_version() else {}
@@ -200,6 +209,12 @@ class _ModelCache:
     def get(self, key: str | None, source: SourceFile) -> LoadedMap | None:
         if key is None or key not in self.known:
             return None
+        if self.outlines:
+            model = from_outline(self.known[key])
+            if model is None:
+                return None
+            self.used[key] = self.known[key]
+            return LoadedMap(source, model, Positions())  # type: ignore[arg-type]  # see outline.py
         model = _LAST_LOAD.get(key)
         if model is None:
             try:
@@ -211,15 +226,20 @@ class _ModelCache:
         return LoadedMap(source, model, Positions())
 
     def put(self, key: str | None, loaded: LoadedMap) -> None:
-        if key is not None:
-            self.used[key] = loaded.map.model_dump_json()
-            self.models[key] = loaded.map
+        if key is None:
+            return
+        if self.outlines:
+            self.used[key] = outline_of(loaded.map)
+            return
+        self.used[key] = loaded.map.model_dump_json()
+        self.models[key] = loaded.map
 
     def save(self, prune: bool = True) -> None:
         """Keep the maps of this run; `prune=False` (a run given single files, as pre-commit
         does) keeps the other remembered maps too."""
-        _LAST_LOAD.clear()
-        _LAST_LOAD.update(self.models)
+        if not self.outlines:
+            _LAST_LOAD.clear()
+            _LAST_LOAD.update(self.models)
         kept = self.used if prune else {**self.known, **self.used}
         if kept == self.known:
             return
@@ -232,16 +252,18 @@ class _ModelCache:
 
 def load_project(paths: Iterable[Path], base: Path | None = None, cache: Path | None = None,
                  top: Path | None = None, progress: Progress | None = None,
-                 languages: list[str] | None = None) -> Project:
+                 languages: list[str] | None = None, outlines: bool = False) -> Project:
     """Load and check every map under `paths`; never raises for bad input.
 
     With `cache` (a folder; the plugin passes its cache folder), unchanged valid maps are not
     parsed again (see _ModelCache). `top`: the highest folder whose `_vocabulary.yml` applies
     (see `vocabulary_folders`). `progress`: reports the maps read, when that takes long.
     `languages`: those with label files, for `lang:` (default: the shipped ones;
-    labels.languages adds a team's)."""
+    labels.languages adds a team's). `outlines` (with `cache`): maps taken from the cache are
+    outlines, enough for every message but not for pages (`cjm validate`, outline.py)."""
     with gc_paused():
-        return _load_project(paths, base, _ModelCache(cache) if cache is not None else None, top,
+        return _load_project(paths, base,
+                             _ModelCache(cache, outlines) if cache is not None else None, top,
                              progress, tuple(languages or LANGUAGES))
 
 
@@ -392,6 +414,8 @@ def _check_rules(project: Project, folders: list[Path], base: Path,
     rules_path = folder / RULES_FILE
     if not rules_path.is_file():
         return []
+    from .rules import Locator, check_rules, load_rules, today
+
     project.rules, found = load_rules(SourceFile(rules_path, display_name(rules_path, base)))
     if project.rules is None:
         return found

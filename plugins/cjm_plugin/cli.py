@@ -13,12 +13,14 @@ from pathlib import Path
 from . import __version__
 from .catalog import PROJECT_MARKERS, VOCABULARY_FILE, Project, load_project
 from .diagnostics import format_github, visible
-from .export import ALL_KINDS
 from .progress import for_terminal
 
 # The other commands import what they need when they run: `cjm validate` runs on every
 # commit (pre-commit) and CI change, and page generation (Jinja2, Markdown, Graphviz
-# helpers) would add a sixth of its time at 200 maps (bench/README.md).
+# helpers) would add a sixth of its time at 200 maps (bench/README.md). The export kinds
+# are written out for the same reason (export.py and its charts cost 45 ms to import);
+# tests/test_cli.py holds them equal to export's.
+EXPORT_KINDS = ("touchpoints", "pain_points", "opportunities", "metrics", "stages", "evidence")
 
 
 def print(*values: object, file=None) -> None:  # noqa: A001 - every message of this module
@@ -69,7 +71,7 @@ def _validate(args: argparse.Namespace) -> int:
     # Valid maps are remembered by their bytes, name, vocabulary and cjm's code, so a run
     # after one edit validates only that map again (cross-map checks always run).
     project = load_project(paths, cache=None if args.no_cache else validate_cache(paths),
-                           languages=_languages(args))
+                           languages=_languages(args), outlines=True)
     for diagnostic in project.diagnostics:
         print(format_github(diagnostic) if args.format == "github" else diagnostic)
     errors, warnings = len(project.errors), len(project.warnings)
@@ -401,9 +403,9 @@ def _export(args: argparse.Namespace) -> int:
         return _export_mermaid(args)
     from .export import to_csv, to_json
 
-    kinds = list(ALL_KINDS) if args.kind == "all" else [args.kind]
+    kinds = list(EXPORT_KINDS) if args.kind == "all" else [args.kind]
     if args.format == "csv" and args.kind == "all" and not args.out:
-        print(f"cjm export: CSV holds one kind per file; pass --kind ({', '.join(ALL_KINDS)})"
+        print(f"cjm export: CSV holds one kind per file; pass --kind ({', '.join(EXPORT_KINDS)})"
               " or --out FOLDER for one file per kind", file=sys.stderr)
         return 2
     project = _load_valid([Path(p) for p in args.paths] or [Path("maps")], defaulted=not args.paths)
@@ -752,7 +754,7 @@ def build_parser() -> argparse.ArgumentParser:
                         " name persona ids)")
     export.add_argument("--wrap", choices=["markdown"],
                         help="mermaid: a ```mermaid fenced block, to paste into Markdown")
-    export.add_argument("--kind", choices=[*ALL_KINDS, "all"], default="all",
+    export.add_argument("--kind", choices=[*EXPORT_KINDS, "all"], default="all",
                         help="what to export (default: all; with csv, all needs --out FOLDER)")
     export.add_argument("--out", help="write to this file (a folder for csv with --kind all)"
                         " instead of standard output")

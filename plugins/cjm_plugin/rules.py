@@ -28,6 +28,7 @@ from typing import Annotated, Any, Iterable, Literal, Union, get_args
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .catalog import RULES_FILE
 from .diagnostics import Diagnostic
 from .links import LinkIndex
 from .load import LoadedMap, SourceFile, _kind, _suggest, load_map, read_data, read_source, validate_data
@@ -36,7 +37,6 @@ from .research import LoadedResearch
 from .safe_io import read_limited, write_atomic
 from .yaml_source import Positions
 
-RULES_FILE = "_rules.yml"
 Level = Literal["error", "warning", "notice"]
 LEVELS = get_args(Level)
 
