@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,3 +70,48 @@ def test_a_syntax_error_after_an_undefined_alias_is_reported_first():
         assert error.line == 2 or "unclosed" in error.message or "flow" in error.message, error.message
     else:
         raise AssertionError("not reported")
+
+
+# -- link checks and CJK folds: the fast forms decide as the slow ones did ---------------------
+
+def _slow_link_refusal(value: str) -> bool:
+    return any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value)
+
+
+def test_link_refusal_matches_the_character_loop_on_every_code_point():
+    from cjm_plugin.model import _LINK_SPACE_OR_CONTROL
+
+    for code in range(0x110000):
+        ch = chr(code)
+        assert bool(_LINK_SPACE_OR_CONTROL.search(ch)) == _slow_link_refusal(ch), hex(code)
+
+
+LINKISH = st.text(alphabet="aZ09+-.:/?#%@é中_~", max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(LINKISH)
+def test_link_scheme_is_what_urlsplit_reads(value):
+    from urllib.parse import urlsplit
+
+    from cjm_plugin.model import link_scheme
+
+    assert link_scheme(value) == urlsplit(value).scheme.lower()
+
+
+@pytest.mark.parametrize("value", ["https://x.org", "HTTP://x", "mailto:a@b", "javascript:alert(1)",
+                                   "c:/x", "/a:b", "a+b-c.d:e", "1a:b", "é:x", ":x", "a", ""])
+def test_link_scheme_samples(value):
+    from urllib.parse import urlsplit
+
+    from cjm_plugin.model import link_scheme
+
+    assert link_scheme(value) == urlsplit(value).scheme.lower()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab *_`~买了账管家，。 ", max_size=25))
+def test_cjk_join_fast_path_changes_nothing(value):
+    from cjm_plugin.yaml_source import _FOLDED_CJK_SPACE, join_cjk_folds
+
+    assert join_cjk_folds(value) == _FOLDED_CJK_SPACE.sub(r"\1", value)

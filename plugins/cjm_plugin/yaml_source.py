@@ -59,7 +59,9 @@ _FOLDED_CJK_SPACE = re.compile(f"([{_CJK}][*_`~]*) (?=[*_`~]*[{_CJK}])")
 
 def join_cjk_folds(value: str) -> str:
     """`value` without the single spaces between two CJK characters that folding leaves."""
-    return _FOLDED_CJK_SPACE.sub(r"\1", value) if " " in value else value
+    if value.isascii() or " " not in value:  # most text: no CJK character, nothing to join
+        return value
+    return _FOLDED_CJK_SPACE.sub(r"\1", value)
 
 
 class Quoted(str):
