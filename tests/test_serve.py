@@ -232,3 +232,36 @@ def test_hostile_input_while_serving_keeps_every_page_answering(tmp_path, name):
             except subprocess.TimeoutExpired:
                 process.kill()
     assert list(outside.iterdir()) == [] or name != "c04-serve-cache-link"
+
+
+# --- a slow site: `serve` says once that `--dirty` rebuilds only what a save changes ----------
+
+# Every build counts as slow: a site that takes 10 s to build would make this test a minute long.
+SLOW_HOOK = "import cjm_plugin.plugin as plugin\n\nplugin.SLOW_SERVE_SECONDS = 0.0\n"
+
+
+@pytest.mark.parametrize("dirty", [False, True])
+def test_a_slow_serve_suggests_dirty_once(tmp_path, dirty):
+    config = make_site(tmp_path, maps={"m.yml": MINIMAL_MAP}, config={"hooks": ["hooks.py"]})
+    (tmp_path / "hooks.py").write_text(SLOW_HOOK, encoding="utf-8")
+    port = _free_port()
+    log_file = tmp_path / "serve.log"
+    page_url = f"http://127.0.0.1:{port}/journeys/m/purchase/"
+    with log_file.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}",
+             *(["--dirty"] if dirty else [])],
+            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(lambda: "Checkout page" in (_get(page_url) or ""), what="first build")
+            _edit(tmp_path / "maps" / "m.yml", "Checkout page", "One-click checkout")
+            _wait_for(lambda: "One-click checkout" in (_get(page_url) or ""), what="rebuild")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    output = log_file.read_text(encoding="utf-8")
+    hint = "`mkdocs serve --dirty` rebuilds only the pages a save changes"
+    assert output.count(hint) == (0 if dirty else 1), output
+    if not dirty:
+        assert "journey pages), and `mkdocs serve` builds every page again" in output

@@ -13,6 +13,8 @@ import html
 import logging
 import os
 import posixpath
+import sys
+import time
 from dataclasses import replace
 from urllib.parse import quote, urlsplit, urlunsplit
 from pathlib import Path
@@ -142,6 +144,9 @@ class CjmPlugin(BasePlugin[CjmConfig]):
 
     def __init__(self) -> None:
         self.command: str = "build"
+        self.dirty = False
+        self.build_started: float | None = None
+        self.hinted = False
         self.site_options: SiteOptions | None = None
         self.failure: str | None = None  # why this rebuild shows the last good pages (serve)
         self.last_good = LastGoodMaps()  # for `mkdocs serve`
@@ -157,6 +162,21 @@ class CjmPlugin(BasePlugin[CjmConfig]):
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Serve keeps the last good state of a map that breaks while someone types.
         self.command = command
+        self.dirty = dirty
+        self.build_started: float | None = None
+        self.hinted = False  # the `--dirty` hint is given once per server
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.build_started = time.monotonic()
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.build_started is None or self.hinted:
+            return
+        hint = serve_hint(self.command, self.dirty, time.monotonic() - self.build_started,
+                          len(self.generated), Path(sys.argv[0]).name)
+        if hint:
+            log.info(hint)
+            self.hinted = True
 
     @_guarded(_unchanged)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -442,6 +462,23 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         # Maps live outside docs/, so watch them without a `watch:` entry in mkdocs.yml.
         server.watch(str(self.maps_dir))
         return server
+
+
+# A save that takes this long to show is worth a word about `--dirty` (bench/README.md: a
+# 200-persona site takes 50 s to build again on every save, 2.6 s with `--dirty`).
+SLOW_SERVE_SECONDS = 10.0
+
+
+def serve_hint(command: str, dirty: bool, seconds: float, pages: int, program: str) -> str | None:
+    """What to tell a writer whose `serve` builds every page again after each save, when a
+    build takes long enough to matter; None otherwise."""
+    if command != "serve" or dirty or seconds < SLOW_SERVE_SECONDS:
+        return None
+    engine = program if program in ("mkdocs", "properdocs") else "mkdocs"
+    return (f"cjm: this build took {seconds:.0f} s ({pages:,} journey pages), and `{engine} serve`"
+            f" builds every page again after each save; `{engine} serve --dirty` rebuilds only the"
+            " pages a save changes (restart it after adding, removing or renaming a map):"
+            " see docs/getting-started.md")
 
 
 def _docs_path(config: MkDocsConfig, root: Path, file: File) -> str:
