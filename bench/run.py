@@ -559,7 +559,7 @@ def wait_for(predicate, timeout: float, what: str, poll: float = 0.05):
     raise TimeoutError(f"bench: no {what} within {timeout:.0f} s")
 
 
-def measure_serve(corpus: Corpus, add, log) -> None:
+def measure_serve(corpus: Corpus, add, log, modes: tuple[str, ...] = ("serve", "serve_dirty")) -> None:
     """One map saved while a real `mkdocs serve` runs, until the server hands out the rebuilt
     page: what a writer waits for. Both `mkdocs serve` and `mkdocs serve --dirty`; two saves
     each. The time runs from the save to the first response that shows the edit, polled every
@@ -567,7 +567,7 @@ def measure_serve(corpus: Corpus, add, log) -> None:
     map_file = corpus.map_file(corpus.edit_id)
     original = map_file.read_text(encoding="utf-8")
     stage = STAGES[2][0]
-    for mode in ("serve", "serve_dirty"):
+    for mode in modes:
         port = free_port()
         command = python_cmd("-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}")
         command += ["--dirty"] if mode == "serve_dirty" else []
@@ -601,7 +601,8 @@ def measure_serve(corpus: Corpus, add, log) -> None:
 
 def measure_scale(corpus: Corpus, log) -> dict:
     """One cold and one warm cjm build (no baseline: it would double an hour-long run): the
-    plugin's time per map, the build per page, peak memory, progress lines on the way."""
+    plugin's time per map, the build per page, peak memory, progress lines on the way; then
+    `cjm validate` and a save under `mkdocs serve --dirty`."""
     cache = corpus.cjm / ".cache"
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(corpus.cjm / "site", ignore_errors=True)
@@ -610,7 +611,22 @@ def measure_scale(corpus: Corpus, log) -> dict:
     warm = run_build(corpus.cjm / "mkdocs.yml", cjm=True)
     log(f"  {corpus.personas} personas: warm {warm['wall']:.1f} s (plugin {warm['plugin']:.1f} s)")
     pages = corpus.pages + len(HANDWRITTEN)
+    # What a writer and a pre-commit hook wait for at this size: a save under `mkdocs serve
+    # --dirty` (plain serve builds every page again: a warm build), and `cjm validate`.
+    runs: dict[str, list] = {}
+
+    def add(key: str, value):
+        runs.setdefault(key, []).append(value)
+        return value
+
+    measure_validate(corpus, add)
+    measure_serve(corpus, add, log, modes=("serve_dirty",))
+    validate, floor = median(runs["validate"]), median(runs["validate_floor"])
     return {"personas": corpus.personas, "pages": pages,
+            "serve_dirty_s": median(runs["serve_dirty"]),
+            "serve_dirty_ratio": median(runs["serve_dirty"]) / warm["wall"],
+            "validate_s": validate, "validate_floor_ratio": validate / floor,
+            "validate_changed_ratio": median(runs["validate_changed"]) / validate,
             "cold_s": cold["wall"], "warm_s": warm["wall"],
             "cold_plugin_s": cold["plugin"], "warm_plugin_s": warm["plugin"],
             "cold_plugin_per_map_ms": 1000 * cold["plugin"] / corpus.personas,
@@ -629,6 +645,12 @@ def scale_table(results: list[dict]) -> str:
                             ("plugin per map, warm build (ms)", "warm_plugin_per_map_ms", "{:.1f}"),
                             ("warm build per page (ms)", "warm_per_page_ms", "{:.1f}"),
                             ("`dot` runs, cold build", "cold_dot_runs", "{}"),
+                            ("one map saved, `mkdocs serve --dirty` until the page is rebuilt (s)",
+                             "serve_dirty_s", "{:.1f}"),
+                            ("  ÷ warm build", "serve_dirty_ratio", "{:.2f}"),
+                            ("`cjm validate` (s)", "validate_s", "{:.2f}"),
+                            ("  ÷ the floor (PyYAML's C loader only)", "validate_floor_ratio", "{:.2f}"),
+                            ("`cjm validate` again, one map changed ÷ first run", "validate_changed_ratio", "{:.2f}"),
                             ("peak memory (MB)", "maxrss_mb", "{:.0f}")):
         ratio = big[key] / small[key] if small[key] else float("nan")
         lines.append(f"| {label} | " + " | ".join(fmt.format(r[key]) for r in results) + f" | {ratio:.2f} |")
