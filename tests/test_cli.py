@@ -298,6 +298,7 @@ def test_schema_out_writes_a_file(project, capsys):
         ("plugins/cjm_plugin/schemas/map.schema.json", []),
         ("plugins/cjm_plugin/schemas/vocabulary.schema.json", ["--vocabulary"]),
         ("plugins/cjm_plugin/schemas/rules.schema.json", ["--rules"]),
+        ("plugins/cjm_plugin/schemas/research.schema.json", ["--research"]),
     ],
 )
 def test_committed_schema_files_are_up_to_date(capsys, committed, flags):

@@ -85,7 +85,8 @@ def test_init_in_an_empty_folder_makes_a_site_that_builds(folder, capsys):
     assert code == 0, err
     for path in ("mkdocs.yml", "docs/index.md", "maps/_vocabulary.yml", "maps/example-customer.yml",
                  "maps/_rules.yml", "schema/map.schema.json", "schema/vocabulary.schema.json",
-                 "schema/rules.schema.json", ".github/workflows/journeys.yml", ".gitignore"):
+                 "schema/rules.schema.json", "schema/research.schema.json",
+                 ".github/workflows/journeys.yml", ".gitignore"):
         assert (folder / path).is_file(), path
         assert f"created  {path}" in out, out
     assert "mkdocs serve" in out

@@ -30,7 +30,7 @@ NAME = PROJECT["name"]
 PACKAGE_DATA = ("cjm_plugin/templates/persona.md.j2", "cjm_plugin/templates/init/mkdocs.yml",
                 "cjm_plugin/templates/init/journeys.yml", "cjm_plugin/templates/init/index.md",
                 "cjm_plugin/schemas/map.schema.json", "cjm_plugin/schemas/vocabulary.schema.json",
-                "cjm_plugin/schemas/rules.schema.json")
+                "cjm_plugin/schemas/rules.schema.json", "cjm_plugin/schemas/research.schema.json")
 # What the sdist needs to build the wheel: the package and the files pyproject.toml names.
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "plugins/cjm_plugin")
 # The example site, and the files its pages include (`--8<-- "path"`: CI files, test data).

@@ -34,7 +34,10 @@ STARTER_PERSONA = "Example customer"
 WORKFLOW = ".github/workflows/journeys.yml"
 IGNORED = ("site/", ".cache/")  # the built site; the plugin's cache of diagrams and pages
 RULES_SCHEMA = "rules.schema.json"
-SCHEMAS = (MAP_SCHEMA, VOCABULARY_SCHEMA, RULES_SCHEMA)
+# `maps/_research.yml` is not written (a team adds it with its first evidence), but its
+# schema is, so that the line docs/insights.md starts it with works in editors.
+RESEARCH_SCHEMA = "research.schema.json"
+SCHEMAS = (MAP_SCHEMA, VOCABULARY_SCHEMA, RULES_SCHEMA, RESEARCH_SCHEMA)
 # The rules a new site starts with (docs/governance.md): the starter map passes them, and
 # what it has still to fill in (owners, a review) shows as notices, which fail nothing.
 STARTER_RULES = """\
