@@ -53,6 +53,11 @@ class PageOptions:
     # overrides it for its pages) and a team's folder of label files (labels.py).
     language: str | None = None
     labels_dir: Path | None = None
+    # Whether the engine leaves links in raw HTML as written, so that a page that is not an
+    # index may use them: MkDocs and ProperDocs do (the plugin says so), Zensical reads them
+    # relative to the Markdown file, and `cjm generate` serves both. The touchpoint inventory
+    # is then one HTML table kept away from Markdown (see _tables.j2).
+    raw_links: bool = False
 
 
 # Opportunity statuses in the order a backlog reads; others follow alphabetically.
@@ -224,6 +229,7 @@ class PageBuilder:
         self.problems = problems or []
         self.markdown = MarkdownRenderer(allow_html=options.allow_html)
         self._links: dict[tuple[str, str], Markup] = {}
+        self._urls: dict[tuple[str, str], Markup] = {}
         self.order = stage_order(project)
         self.stage_names = _stage_names(project)
         self.channel_names = (
@@ -303,7 +309,12 @@ class PageBuilder:
             return found
 
         def url(to_src: str) -> Markup:
-            return Markup(url_link(src, to_src, self.options.use_directory_urls))
+            # Remembered like `link`: the inventory links 2 × every touchpoint of every map.
+            found = self._urls.get((src, to_src))
+            if found is None:
+                found = self._urls[(src, to_src)] = Markup(
+                    url_link(src, to_src, self.options.use_directory_urls))
+            return found
 
         def diagram(persona_id: str, name: str) -> Markup:
             return Markup(self.diagrams.get((persona_id, name), ""))

@@ -216,6 +216,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
                 # Material's `theme.language`; MkDocs' own themes call it `locale`.
                 language=str(config.theme.get("language") or config.theme.get("locale") or "en"),
                 labels_dir=self._labels_dir(root),
+                raw_links=True,  # MkDocs and ProperDocs leave links in raw HTML alone
             ),
         )
         return config

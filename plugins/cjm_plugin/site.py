@@ -312,7 +312,8 @@ def _build_into_store(site: SiteBuild, options: SiteOptions, renderer: Renderer 
     # Everything besides the maps that a generated page shows or depends on.
     common = _key(
         STORE_FORMAT, code_version(), options.pages.paths.prefix, options.pages.use_directory_urls,
-        options.pages.allow_html, options.pages.tags, options.pages.full_width, options.diagrams,
+        options.pages.allow_html, options.pages.tags, options.pages.full_width, options.pages.raw_links,
+        options.diagrams,
         renderer.version()[0] if renderer else None, site.diagram_notice,
         project.vocabulary.model_dump_json() if project.vocabulary else None,
         # Evidence titles, kinds and dates appear wherever an item cites them.
