@@ -189,10 +189,11 @@ class _ModelCache:
         self.file = folder / ("outlines.json" if outlines else "maps.json")
         try:
             data = json.loads(read_limited(self.file, MAX_CACHE_BYTES, follow_links=False))
-            self.known: dict[str, str] = data["maps"] if data.get("code") == code_version() else {}
+            # Model JSON by key; with `outlines`, outline data (outline.py).
+            self.known: dict[str, str | dict] = data["maps"] if data.get("code") == code_version() else {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.known = {}
-        self.used: dict[str, str] = {}
+        self.used: dict[str, str | dict] = {}
 
     def key(self, source: SourceFile, raw: bytes, vocabulary: Vocabulary | None) -> str | None:
         # Once per vocabulary, not per map: 0.3 s of every load of 200 maps.

@@ -163,7 +163,7 @@ class CjmPlugin(BasePlugin[CjmConfig]):
         # Serve keeps the last good state of a map that breaks while someone types.
         self.command = command
         self.dirty = dirty
-        self.build_started: float | None = None
+        self.build_started = None
         self.hinted = False  # the `--dirty` hint is given once per server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
